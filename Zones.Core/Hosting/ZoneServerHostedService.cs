@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Zones.Hosting;
+
+/// <summary>Runs the <see cref="ZoneServer"/> inside the generic host: started with it, stopped gracefully by Ctrl+C or SIGTERM.</summary>
+public sealed class ZoneServerHostedService(
+    IOptions<ServerOptions> options, IZoneTableSource tables, ILoggerFactory loggerFactory, IServiceProvider services) : IHostedService, IAsyncDisposable
+{
+    public ZoneServer Server { get; } = new(options.Value, tables, loggerFactory, services);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Server.StartAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Server.StopAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Zones.Hosting;
+
+namespace Zones;
+
+public static class ZonesServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the zone server: "Server" options (validated at start), the zone table built from
+    /// "Zones" and reloaded when the configuration changes, and the hosted service that runs it.
+    /// </summary>
+    public static IServiceCollection AddZones(this IServiceCollection services, IConfiguration configuration, ZoneFile zoneFile)
+    {
+        services.TryAddSingleton(zoneFile);
+        services.AddOptions<ServerOptions>().Bind(configuration.GetSection("Server")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+        services.TryAddSingleton(sp => new ZoneTableBuilder(sp.GetServices<ZoneHandlerRegistration>(), sp));
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<ReloadingZoneTableSource>(sp, configuration));
+        services.TryAddSingleton<IZoneTableSource>(sp => sp.GetRequiredService<ReloadingZoneTableSource>());
+        services.TryAddSingleton<ZoneServerHostedService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ZoneServerHostedService>());
+        return services;
+    }
+}

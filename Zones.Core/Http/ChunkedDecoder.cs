@@ -1,0 +1,149 @@
+using System.Buffers;
+
+namespace Zones.Http;
+
+/// <summary>
+/// Decodes the chunked transfer coding (RFC 9112 §7.1) from whatever part of the body has
+/// arrived, copying chunk data into the caller's buffer. Strict: CRLF after every size line and
+/// every chunk, hex sizes that fit in 63 bits, extensions without control characters (a lone LF
+/// in an extension is how Kestrel's CVE-2025-55315 smuggled requests), and trailers parsed like
+/// headers and bounded by the header limits.
+/// </summary>
+internal struct ChunkedDecoder
+{
+    private const int MaxChunkLine = 4096; // size + extensions; generous, and far below any header limit
+
+    private enum Step { SizeLine, Data, DataEnd, Trailers, Done }
+
+    private Step _step;
+    private long _chunkRemaining;
+    private long _trailerBytes;
+
+    public readonly bool IsDone => _step == Step.Done;
+
+    public void Reset() => this = default;
+
+    /// <summary>
+    /// Decodes from <paramref name="buffer"/> into <paramref name="destination"/> until the
+    /// destination is full, the input runs out, or the body ends. Returns the bytes copied;
+    /// <paramref name="consumed"/> is how far the input was used.
+    /// </summary>
+    public int Decode(in ReadOnlySequence<byte> buffer, Span<byte> destination, HttpHeaders trailers, ServerLimits limits, out SequencePosition consumed)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        var copied = 0;
+        while (_step != Step.Done)
+        {
+            if (_step == Step.SizeLine)
+            {
+                if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
+                {
+                    if (reader.Remaining > MaxChunkLine) throw BadHttpRequestException.Bad("A chunk size line is too long.");
+                    break;
+                }
+                if (line.Length > MaxChunkLine) throw BadHttpRequestException.Bad("A chunk size line is too long.");
+                _chunkRemaining = ParseSizeLine(line);
+                _step = _chunkRemaining == 0 ? Step.Trailers : Step.Data;
+            }
+            else if (_step == Step.Data)
+            {
+                if (copied == destination.Length || reader.End) break;
+                var take = (int)Math.Min(Math.Min(_chunkRemaining, reader.Remaining), destination.Length - copied);
+                reader.UnreadSequence.Slice(0, take).CopyTo(destination[copied..]);
+                reader.Advance(take);
+                copied += take;
+                _chunkRemaining -= take;
+                if (_chunkRemaining == 0) _step = Step.DataEnd;
+            }
+            else if (_step == Step.DataEnd)
+            {
+                if (reader.Remaining < 2) break;
+                if (!reader.IsNext("\r\n"u8, advancePast: true)) throw BadHttpRequestException.Bad("Chunk data is not followed by CRLF.");
+                _step = Step.SizeLine;
+            }
+            else // Trailers
+            {
+                if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
+                {
+                    if (_trailerBytes + reader.Remaining > limits.MaxRequestHeadersTotalSize)
+                        throw new BadHttpRequestException(431, "The request trailers are too large.");
+                    break;
+                }
+                if (ParseTrailerLine(line, trailers, limits)) { _step = Step.Done; break; }
+            }
+        }
+        consumed = reader.Position;
+        return copied;
+    }
+
+    /// <summary>One trailer field line (LF removed); true when it is the empty line that ends the body.</summary>
+    private bool ParseTrailerLine(in ReadOnlySequence<byte> lineWithCr, HttpHeaders trailers, ServerLimits limits)
+    {
+        var span = ToSpan(lineWithCr, stackalloc byte[256], out var rented);
+        try
+        {
+            if (span.IsEmpty || span[^1] != '\r') throw BadHttpRequestException.Bad("A trailer line ends with a bare LF; CRLF is required.");
+            span = span[..^1];
+            if (span.IsEmpty) return true;
+            _trailerBytes += lineWithCr.Length + 1;
+            if (_trailerBytes > limits.MaxRequestHeadersTotalSize) throw new BadHttpRequestException(431, "The request trailers are too large.");
+            if (trailers.Count >= limits.MaxRequestHeaderCount) throw new BadHttpRequestException(431, "The request has too many trailers.");
+            if (span.Contains((byte)'\r')) throw BadHttpRequestException.Bad("A trailer holds a bare CR.");
+            RequestHeadParser.ParseHeaderLine(span, trailers, cache: null);
+            return false;
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>chunk-size [ chunk-ext ] CRLF, with the LF already removed.</summary>
+    private static long ParseSizeLine(in ReadOnlySequence<byte> lineWithCr)
+    {
+        var span = ToSpan(lineWithCr, stackalloc byte[256], out var rented);
+        try
+        {
+            if (span.IsEmpty || span[^1] != '\r') throw BadHttpRequestException.Bad("A chunk size line ends with a bare LF; CRLF is required.");
+            span = span[..^1];
+            long size = 0;
+            var digits = 0;
+            while (digits < span.Length && IsHex(span[digits]))
+            {
+                if (digits == 15) throw BadHttpRequestException.Bad("A chunk size is too large.");
+                size = (size << 4) | (long)HexValue(span[digits]);
+                digits++;
+            }
+            if (digits == 0) throw BadHttpRequestException.Bad("A chunk size is not a hexadecimal number.");
+            var rest = span[digits..];
+            // BWS before ';' is tolerated by RFC 9112's grammar; anything else must be an extension.
+            rest = rest.TrimStart(" \t"u8);
+            if (!rest.IsEmpty)
+            {
+                if (rest[0] != ';') throw BadHttpRequestException.Bad("A chunk size is followed by something other than an extension.");
+                foreach (var b in rest)
+                {
+                    if (!HttpCharacters.IsFieldValueByte(b)) throw BadHttpRequestException.Bad("A chunk extension has a control character.");
+                }
+            }
+            return size;
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static ReadOnlySpan<byte> ToSpan(in ReadOnlySequence<byte> sequence, Span<byte> scratch, out byte[]? rented)
+    {
+        rented = null;
+        if (sequence.IsSingleSegment) return sequence.FirstSpan;
+        var length = (int)sequence.Length;
+        var target = length <= scratch.Length ? scratch : (rented = ArrayPool<byte>.Shared.Rent(length));
+        sequence.CopyTo(target);
+        return target[..length];
+    }
+
+    private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 5;
+    private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
+}

@@ -1,0 +1,69 @@
+using System.Buffers;
+
+namespace Zones.Http;
+
+/// <summary>
+/// Finds the end of a request head as bytes arrive, one line at a time, and enforces the size
+/// limits while the head is still incomplete — a client cannot make the server buffer more than
+/// the limits allow, and each byte is looked at once however slowly it arrives.
+/// </summary>
+internal struct HeadScanner
+{
+    private long _lineStart;   // offset of the first byte of the line being scanned
+    private int _lines;        // complete lines seen, request line included
+    private long _headerBytes; // bytes of header lines so far
+
+    /// <summary>Where the request line starts: leading empty lines (RFC 9112 §2.2) are skipped.</summary>
+    public long HeadStart { get; private set; }
+
+    public void Reset() => this = default;
+
+    /// <summary>True when the empty line that ends the head is in <paramref name="buffer"/>; <paramref name="headEnd"/> is the offset after it.</summary>
+    public bool TryFindEnd(in ReadOnlySequence<byte> buffer, ServerLimits limits, out long headEnd)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        reader.Advance(_lineStart);
+        while (reader.TryAdvanceTo((byte)'\n'))
+        {
+            var lineEnd = reader.Consumed;
+            var lineLength = lineEnd - _lineStart; // with its LF (and CR)
+            var isEmpty = lineLength == 1 || (lineLength == 2 && buffer.Slice(_lineStart, 1).FirstSpan[0] == '\r');
+
+            if (_lines == 0)
+            {
+                if (isEmpty && HeadStart + 16 >= lineEnd)
+                {
+                    // A few stray CRLFs before a request are tolerated (some clients send one after a body).
+                    HeadStart = _lineStart = lineEnd;
+                    continue;
+                }
+                if (lineLength - 2 > limits.MaxRequestLineSize)
+                    throw new BadHttpRequestException(414, "The request line is too long.");
+            }
+            else if (isEmpty)
+            {
+                headEnd = lineEnd;
+                return true;
+            }
+            else
+            {
+                _headerBytes += lineLength;
+                if (_headerBytes > limits.MaxRequestHeadersTotalSize)
+                    throw new BadHttpRequestException(431, "The request headers are too large.");
+                if (_lines > limits.MaxRequestHeaderCount)
+                    throw new BadHttpRequestException(431, "The request has too many headers.");
+            }
+            _lines++;
+            _lineStart = lineEnd;
+        }
+
+        // No end yet: refuse now if what is buffered already breaks a limit.
+        var pending = buffer.Length - _lineStart;
+        if (_lines == 0 && pending > limits.MaxRequestLineSize + 2)
+            throw new BadHttpRequestException(414, "The request line is too long.");
+        if (_lines > 0 && _headerBytes + pending > limits.MaxRequestHeadersTotalSize)
+            throw new BadHttpRequestException(431, "The request headers are too large.");
+        headEnd = 0;
+        return false;
+    }
+}

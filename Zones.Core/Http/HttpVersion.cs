@@ -1,0 +1,7 @@
+namespace Zones;
+
+public enum HttpVersion
+{
+    Http10,
+    Http11,
+}

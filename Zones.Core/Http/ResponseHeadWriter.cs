@@ -1,0 +1,94 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Collections.Immutable;
+using System.IO.Pipelines;
+using System.Text;
+
+namespace Zones.Http;
+
+/// <summary>Writes a response head: status line, the server's own fields, then the handler's.</summary>
+internal static class ResponseHeadWriter
+{
+    private static readonly byte[]?[] StatusLines = new byte[1000][];
+
+    public static ReadOnlySpan<byte> StatusLine(int status)
+    {
+        var line = StatusLines[status];
+        if (line is null)
+        {
+            line = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {ReasonPhrases.For(status)}\r\n");
+            StatusLines[status] = line;
+        }
+        return line;
+    }
+
+    /// <summary>Fields the server owns: a handler's own value for these is not sent.</summary>
+    internal static bool IsServerOwned(string name) =>
+        name.Length switch
+        {
+            4 => name.Equals(HeaderNames.Date, StringComparison.OrdinalIgnoreCase),
+            10 => name.Equals(HeaderNames.Connection, StringComparison.OrdinalIgnoreCase) || name.Equals(HeaderNames.KeepAlive, StringComparison.OrdinalIgnoreCase),
+            14 => name.Equals(HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase),
+            17 => name.Equals(HeaderNames.TransferEncoding, StringComparison.OrdinalIgnoreCase),
+            _ => false,
+        };
+
+    public static void Write(
+        PipeWriter output, int status, HttpHeaders headers, ImmutableList<KeyValuePair<string, string>>? provisional,
+        long? contentLength, bool chunked, ConnectionHeader connection, byte[] serverLine)
+    {
+        output.Write(StatusLine(status));
+        output.Write(DateHeader.Line);
+        if (!headers.Contains(HeaderNames.Server)) output.Write(serverLine);
+        if (contentLength is { } length)
+        {
+            var span = output.GetSpan(40);
+            "Content-Length: "u8.CopyTo(span);
+            Utf8Formatter.TryFormat(length, span[16..], out var digits);
+            span[16 + digits] = (byte)'\r';
+            span[17 + digits] = (byte)'\n';
+            output.Advance(18 + digits);
+        }
+        else if (chunked)
+        {
+            output.Write("Transfer-Encoding: chunked\r\n"u8);
+        }
+        if (connection == ConnectionHeader.Close) output.Write("Connection: close\r\n"u8);
+        else if (connection == ConnectionHeader.KeepAlive) output.Write("Connection: keep-alive\r\n"u8);
+
+        foreach (var (name, value) in headers)
+        {
+            if (!IsServerOwned(name)) WriteField(output, name, value);
+        }
+        if (provisional is not null)
+        {
+            foreach (var (name, value) in provisional)
+            {
+                if (!headers.Contains(name) && !IsServerOwned(name)) WriteField(output, name, value);
+            }
+        }
+        output.Write("\r\n"u8);
+    }
+
+    public static void WriteField(PipeWriter output, string name, string value)
+    {
+        var length = name.Length + 4 + (Ascii.IsValid(value) ? value.Length : Encoding.UTF8.GetByteCount(value));
+        var span = output.GetSpan(length);
+        var n = Encoding.ASCII.GetBytes(name, span);
+        span[n++] = (byte)':';
+        span[n++] = (byte)' ';
+        n += Encoding.UTF8.GetBytes(value, span[n..]);
+        span[n++] = (byte)'\r';
+        span[n++] = (byte)'\n';
+        output.Advance(n);
+    }
+}
+
+internal enum ConnectionHeader
+{
+    /// <summary>Nothing to say: HTTP/1.1 keeps the connection open by default.</summary>
+    None,
+    Close,
+    /// <summary>An HTTP/1.0 client asked to keep the connection and it will be kept.</summary>
+    KeepAlive,
+}

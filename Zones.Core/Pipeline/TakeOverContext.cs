@@ -1,0 +1,61 @@
+using System.Net;
+
+namespace Zones;
+
+/// <summary>
+/// What a take-over handler owns: the connection's byte stream (bytes that arrived after the
+/// request head are read first), the request that led here, and two signals — the server is
+/// stopping (finish politely, e.g. close a WebSocket with 1001) and the connection is gone or
+/// being cut (stop now).
+/// </summary>
+public sealed class TakeOverContext
+{
+    private readonly ITakeOverConnection _connection;
+
+    internal TakeOverContext(ZoneState state, Stream stream, ITakeOverConnection connection, IServiceProvider services,
+        CancellationToken serverStopping, CancellationToken connectionAborted)
+    {
+        State = state;
+        Stream = stream;
+        _connection = connection;
+        Services = services;
+        ServerStopping = serverStopping;
+        ConnectionAborted = connectionAborted;
+    }
+
+    public ZoneState State { get; }
+
+    public HttpRequest Request => State.Request;
+
+    public IPEndPoint? RemoteEndPoint => Request.RemoteEndPoint;
+
+    /// <summary>The connection, both ways. Do not dispose it to close the connection: return from the take-over instead.</summary>
+    public Stream Stream { get; }
+
+    public IServiceProvider Services { get; }
+
+    /// <summary>Cancelled when the server begins a graceful shutdown.</summary>
+    public CancellationToken ServerStopping { get; }
+
+    /// <summary>Cancelled when the connection is closed or the shutdown timeout ran out.</summary>
+    public CancellationToken ConnectionAborted { get; }
+
+    /// <summary>The status of the head written with <see cref="WriteResponseHeadAsync"/>, for the access log.</summary>
+    public int? ResponseStatus { get; private set; }
+
+    /// <summary>
+    /// Writes a response head — status line, Date, Server, then <paramref name="headers"/> — and
+    /// flushes it. Nothing is added for framing: after a 101 or an event-stream head the bytes
+    /// that follow are the handler's protocol.
+    /// </summary>
+    public ValueTask WriteResponseHeadAsync(int status, HttpHeaders? headers = null, CancellationToken cancellationToken = default)
+    {
+        ResponseStatus = status;
+        return _connection.WriteTakeOverHeadAsync(status, headers ?? new HttpHeaders(0), State, cancellationToken);
+    }
+}
+
+internal interface ITakeOverConnection
+{
+    ValueTask WriteTakeOverHeadAsync(int status, HttpHeaders headers, ZoneState state, CancellationToken cancellationToken);
+}

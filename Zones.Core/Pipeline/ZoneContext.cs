@@ -1,0 +1,70 @@
+namespace Zones;
+
+/// <summary>
+/// What a handler is given: one state seen through one zone. Besides the state it offers the
+/// zone's view of the path — <see cref="Prefix"/>, <see cref="Suffix"/> and, when the zone has a
+/// root, <see cref="FsPath"/> — as Wibble's handlers get prefix, suffix and fspath.
+/// </summary>
+public sealed class ZoneContext
+{
+    private string? _suffix;
+    private string? _fsPath;
+    private bool _fsPathDone;
+
+    public ZoneContext(ZoneState state, Zone zone, IServiceProvider? services = null, CancellationToken requestAborted = default)
+    {
+        State = state;
+        Zone = zone;
+        Services = services ?? EmptyServices.Instance;
+        RequestAborted = requestAborted;
+    }
+
+    public ZoneState State { get; }
+
+    public HttpRequest Request => State.Request;
+
+    public Zone Zone { get; }
+
+    /// <summary>The path being matched (the state's, possibly rewritten by an earlier handler).</summary>
+    public string Path => State.Path;
+
+    public string Prefix => Zone.Prefix;
+
+    /// <summary>The path after the zone's prefix: "" or a string that starts with '/'.</summary>
+    public string Suffix => _suffix ??= Zone.SuffixOf(State.Path);
+
+    /// <summary>
+    /// The file-system path of <see cref="Suffix"/> under the zone's root, or null when the zone
+    /// has no root or the path would leave it. Request paths are already free of dot segments;
+    /// this check also covers paths rewritten by handlers.
+    /// </summary>
+    public string? FsPath
+    {
+        get
+        {
+            if (_fsPathDone) return _fsPath;
+            _fsPathDone = true;
+            var root = Zone.Root;
+            if (root is null) return null;
+            var suffix = Suffix;
+            if (suffix.Length == 0 || suffix == "/") return _fsPath = root;
+            var full = System.IO.Path.GetFullPath(root + suffix);
+            var inside = full.Length == root.Length
+                ? full == root
+                : full.StartsWith(root, StringComparison.Ordinal) && (full[root.Length] == System.IO.Path.DirectorySeparatorChar || root.EndsWith(System.IO.Path.DirectorySeparatorChar));
+            return _fsPath = inside ? full : null;
+        }
+    }
+
+    /// <summary>The application's services, for handlers that look things up per request.</summary>
+    public IServiceProvider Services { get; }
+
+    /// <summary>Cancelled when the client goes away or the server stops hard.</summary>
+    public CancellationToken RequestAborted { get; }
+
+    private sealed class EmptyServices : IServiceProvider
+    {
+        public static readonly EmptyServices Instance = new();
+        public object? GetService(Type serviceType) => null;
+    }
+}

@@ -1,0 +1,61 @@
+namespace Zones;
+
+/// <summary>
+/// Walks the zone table for one request, Wibble's getresponse: each zone's handler runs, in
+/// table order, over every live state whose path lies in the zone. Pass keeps a state, Next
+/// replaces it by its alternatives (none drops it), and the first Respond or TakeOver ends the
+/// walk. When the walk ends with no answer the result is 501.
+/// </summary>
+public static class ZonePipeline
+{
+    public static async ValueTask<(ZoneResult Result, ZoneState State)> RunAsync(
+        ZoneTable table, ZoneState initial, IServiceProvider? services = null, CancellationToken requestAborted = default)
+    {
+        // Most requests never fork, so one state is carried without a list until a handler
+        // offers alternatives.
+        ZoneState? single = initial;
+        List<ZoneState>? many = null;
+
+        foreach (var zone in table.Zones)
+        {
+            if (many is null)
+            {
+                if (single is null) break;
+                if (!zone.Matches(single.Path)) continue;
+                var result = await zone.Handler.HandleAsync(new ZoneContext(single, zone, services, requestAborted));
+                switch (result.Kind)
+                {
+                    case ZoneResultKind.Pass:
+                        break;
+                    case ZoneResultKind.Next:
+                        var states = result.States;
+                        single = states.Count == 1 ? states[0] : null;
+                        if (states.Count > 1) many = [.. states];
+                        break;
+                    default:
+                        return (result, single);
+                }
+            }
+            else
+            {
+                var next = new List<ZoneState>(many.Count);
+                foreach (var state in many)
+                {
+                    if (!zone.Matches(state.Path)) { next.Add(state); continue; }
+                    var result = await zone.Handler.HandleAsync(new ZoneContext(state, zone, services, requestAborted));
+                    switch (result.Kind)
+                    {
+                        case ZoneResultKind.Pass: next.Add(state); break;
+                        case ZoneResultKind.Next: next.AddRange(result.States); break;
+                        default: return (result, state);
+                    }
+                }
+                if (next.Count <= 1) { single = next.Count == 1 ? next[0] : null; many = null; }
+                else many = next;
+            }
+        }
+
+        var notImplemented = ZoneResponse.ForStatus(501, "No zone handler answered this request.");
+        return (ZoneResult.Respond(notImplemented), single ?? initial);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Text;
+
+namespace Zones;
+
+/// <summary>
+/// A response a handler sends: status, headers and a body. Framing headers (Content-Length,
+/// Transfer-Encoding), Date and Connection are the server's business and are written by it; the
+/// state's provisional headers (e.g. Content-Type from contenttype) are added where the response
+/// does not set its own.
+/// </summary>
+public sealed class ZoneResponse
+{
+    public ZoneResponse(int status = 200, ResponseBody? body = null)
+    {
+        if (status is < 100 or > 999) throw new ArgumentOutOfRangeException(nameof(status), "An HTTP status has three digits.");
+        Status = status;
+        Body = body ?? ResponseBody.Empty;
+    }
+
+    public int Status { get; }
+
+    public HttpHeaders Headers { get; } = new(4);
+
+    public ResponseBody Body { get; }
+
+    /// <summary>Sets a header and returns the response, for one-expression handlers.</summary>
+    public ZoneResponse WithHeader(string name, string value)
+    {
+        Headers[name] = value;
+        return this;
+    }
+
+    /// <summary>UTF-8 text; a text/* or +json/+xml type without a charset gets "; charset=utf-8", because that is what is sent.</summary>
+    public static ZoneResponse Text(string text, string contentType = "text/plain; charset=utf-8", int status = 200) =>
+        new ZoneResponse(status, new TextBody(text)).WithHeader(HeaderNames.ContentType, WithUtf8Charset(contentType));
+
+    public static ZoneResponse Html(string html, int status = 200) => Text(html, "text/html; charset=utf-8", status);
+
+    public static ZoneResponse Bytes(ReadOnlyMemory<byte> bytes, string contentType = "application/octet-stream", int status = 200) =>
+        new ZoneResponse(status, new BytesBody(bytes)).WithHeader(HeaderNames.ContentType, contentType);
+
+    /// <summary>A file, or the byte range [offset, offset+length) of it, streamed from disk.</summary>
+    public static ZoneResponse File(string path, string contentType = "application/octet-stream", long offset = 0, long? length = null, int status = 200) =>
+        new ZoneResponse(status, new FileBody(path, offset, length)).WithHeader(HeaderNames.ContentType, contentType);
+
+    /// <summary>A stream, copied out and disposed; with no <paramref name="length"/> it is sent chunked.</summary>
+    public static ZoneResponse Stream(Stream stream, string contentType = "application/octet-stream", long? length = null, int status = 200) =>
+        new ZoneResponse(status, new StreamBody(stream, length)).WithHeader(HeaderNames.ContentType, contentType);
+
+    /// <summary>A body produced by a callback that writes to a stream; sent chunked.</summary>
+    public static ZoneResponse Write(Func<Stream, CancellationToken, Task> writer, string contentType = "application/octet-stream", int status = 200) =>
+        new ZoneResponse(status, new WriterBody(writer)).WithHeader(HeaderNames.ContentType, contentType);
+
+    /// <summary>A status with a short plain-text body naming it, e.g. "404 Not Found".</summary>
+    public static ZoneResponse ForStatus(int status, string? detail = null)
+    {
+        var text = detail is null ? $"{status} {ReasonPhrases.For(status)}\n" : $"{status} {ReasonPhrases.For(status)}\n{detail}\n";
+        return status is 204 or 304 || status < 200 ? new ZoneResponse(status) : Text(text, status: status);
+    }
+
+    public static ZoneResponse Redirect(string location, int status = 301)
+    {
+        var html = $"<!doctype html><title>{status} {ReasonPhrases.For(status)}</title><a href=\"{WebUtility.HtmlEncode(location)}\">{WebUtility.HtmlEncode(location)}</a>\n";
+        return Html(html, status).WithHeader(HeaderNames.Location, location);
+    }
+
+    internal static string WithUtf8Charset(string contentType)
+    {
+        if (contentType.Contains("charset=", StringComparison.OrdinalIgnoreCase)) return contentType;
+        var isText = contentType.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+            || contentType.Contains("json", StringComparison.OrdinalIgnoreCase)
+            || contentType.Contains("xml", StringComparison.OrdinalIgnoreCase)
+            || contentType.Contains("javascript", StringComparison.OrdinalIgnoreCase);
+        return isText ? contentType + "; charset=utf-8" : contentType;
+    }
+
+    internal static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+}

@@ -1,0 +1,47 @@
+using System.Collections.Immutable;
+
+namespace Zones;
+
+/// <summary>
+/// The value that flows from handler to handler (Wibble's state dictionary): the request, the
+/// path as rewritten so far, the provisional response headers, and free-form items. It is
+/// immutable; a handler that wants to change it returns a changed copy through
+/// <see cref="ZoneResult.Next(ZoneState[])"/>, e.g. <c>state with { Path = "/dir/index.html" }</c>.
+/// </summary>
+public sealed record ZoneState
+{
+    public ZoneState(HttpRequest request)
+    {
+        Request = request;
+        Path = request.Path;
+    }
+
+    public HttpRequest Request { get; }
+
+    /// <summary>The path zones match against; starts as the request path, handlers may rewrite it.</summary>
+    public string Path { get; init; }
+
+    /// <summary>Headers the eventual response will carry unless it sets its own (contenttype puts Content-Type here).</summary>
+    public ImmutableList<KeyValuePair<string, string>> ResponseHeaders { get; init; } = [];
+
+    /// <summary>Anything a handler wants to leave for a later one.</summary>
+    public ImmutableDictionary<string, object?> Items { get; init; } = ImmutableDictionary<string, object?>.Empty;
+
+    /// <summary>A copy with one provisional response header set (replacing an earlier one of that name).</summary>
+    public ZoneState WithResponseHeader(string name, string value)
+    {
+        HttpHeaders.Validate(name, value);
+        var list = ResponseHeaders.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+        return this with { ResponseHeaders = list.Add(new(name, value)) };
+    }
+
+    /// <summary>The provisional value of a response header, or null.</summary>
+    public string? ResponseHeader(string name)
+    {
+        foreach (var (key, value) in ResponseHeaders)
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase)) return value;
+        return null;
+    }
+
+    public ZoneState WithItem(string key, object? value) => this with { Items = Items.SetItem(key, value) };
+}

@@ -1,0 +1,13 @@
+namespace Zones;
+
+/// <summary>Where the server gets the current zone table; read once per request, so a reload applies to the next request.</summary>
+public interface IZoneTableSource
+{
+    ZoneTable Current { get; }
+}
+
+/// <summary>A table that never changes.</summary>
+public sealed class FixedZoneTable(ZoneTable table) : IZoneTableSource
+{
+    public ZoneTable Current { get; } = table;
+}

@@ -1,0 +1,41 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace Zones.Server;
+
+/// <summary>The server's log messages, source-generated so a disabled level costs nothing.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Now listening on: {Url}")]
+    public static partial void Listening(ILogger logger, string url);
+
+    [LoggerMessage(2, LogLevel.Error, "Handler failed on \"{RequestLine}\" from {Remote}")]
+    public static partial void HandlerFailed(ILogger logger, string requestLine, EndPoint? remote, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Debug, "Connection {ConnectionId} from {Remote}: bad request ({Status}): {Reason}")]
+    public static partial void BadRequest(ILogger logger, long connectionId, EndPoint? remote, int status, string reason);
+
+    [LoggerMessage(4, LogLevel.Debug, "Connection {ConnectionId} lost: {Reason}")]
+    public static partial void ConnectionLost(ILogger logger, long connectionId, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "Connection {ConnectionId} failed unexpectedly")]
+    public static partial void ConnectionFailed(ILogger logger, long connectionId, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Warning, "Response to \"{RequestLine}\" failed after its head was sent; the connection is closed")]
+    public static partial void ResponseFailed(ILogger logger, string requestLine, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Error, "Take-over handler failed on \"{RequestLine}\"")]
+    public static partial void TakeOverFailed(ILogger logger, string requestLine, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Information, "Stopping: {Count} connection(s) open")]
+    public static partial void Stopping(ILogger logger, int count);
+
+    [LoggerMessage(9, LogLevel.Warning, "Shutdown timeout: cutting {Count} connection(s) still open")]
+    public static partial void ShutdownTimedOut(ILogger logger, int count);
+
+    [LoggerMessage(10, LogLevel.Error, "Accept failed on {Url}")]
+    public static partial void AcceptFailed(ILogger logger, string url, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Information, "{Remote} \"{RequestLine}\" {Status} {Bytes} {Milliseconds:0.0}ms")]
+    public static partial void Access(ILogger logger, string remote, string requestLine, int status, long bytes, double milliseconds);
+}

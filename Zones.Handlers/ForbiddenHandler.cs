@@ -1,0 +1,8 @@
+namespace Zones.Handlers;
+
+/// <summary>Wibble's forbidden: answers 403 for everything in its zone (e.g. a private folder under a static root).</summary>
+public sealed class ForbiddenHandler : IZoneHandler
+{
+    public ValueTask<ZoneResult> HandleAsync(ZoneContext context) =>
+        ValueTask.FromResult(ZoneResult.Respond(ZoneResponse.ForStatus(403)));
+}

@@ -1,0 +1,8 @@
+namespace Zones.Handlers;
+
+/// <summary>Wibble's notfound: answers 404 for everything that reaches it. Put it last.</summary>
+public sealed class NotFoundHandler : IZoneHandler
+{
+    public ValueTask<ZoneResult> HandleAsync(ZoneContext context) =>
+        ValueTask.FromResult(ZoneResult.Respond(ZoneResponse.ForStatus(404)));
+}

@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Zones.Handlers;
+using Zones.Hosting;
+
+namespace Zones.Host;
+
+/// <summary>
+/// The program around the server: finds zones.json, reads --urls and --zones, registers the
+/// built-in handlers, and turns configuration errors into one plain message and exit code 1.
+/// </summary>
+public static class ZonesHost
+{
+    public const string DefaultZoneFile = "zones.json";
+
+    public static HostApplicationBuilder CreateBuilder(string[] args)
+    {
+        var zonePath = FindZoneFile(args);
+        var zoneFile = new ZoneFile(zonePath);
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+
+        builder.Configuration.AddJsonFile(source =>
+        {
+            source.FileProvider = new PhysicalFileProvider(Path.GetDirectoryName(zonePath)!);
+            source.Path = Path.GetFileName(zonePath);
+            source.Optional = false;
+            source.ReloadOnChange = true;
+            source.OnLoadException = failure =>
+            {
+                // Keep the process up: at start the zone table reports this error and the host
+                // refuses to start; on a reload the old table stays.
+                var inner = failure.Exception.InnerException?.Message ?? failure.Exception.Message;
+                zoneFile.LoadError = File.Exists(zonePath) ? $"not valid JSON: {inner}" : "the file does not exist";
+                failure.Ignore = true;
+            };
+        });
+        // Command-line values must still win over zones.json.
+        builder.Configuration.AddCommandLine(args);
+
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        // A failed start is reported once, plainly, by RunAsync; not as a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+
+        builder.Services.AddZones(builder.Configuration, zoneFile);
+        builder.Services.AddBuiltInZoneHandlers();
+        builder.Services.PostConfigure<ServerOptions>(options =>
+        {
+            // ASP.NET Core's convention: --urls "http://127.0.0.1:8080;http://[::1]:8080".
+            var urls = builder.Configuration["urls"];
+            if (!string.IsNullOrWhiteSpace(urls))
+                options.Urls = [.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+            if (options.Urls.Count == 0) options.Urls = ["http://127.0.0.1:8080"];
+        });
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
+            host.ShutdownTimeout = server.Value.ShutdownTimeout + TimeSpan.FromSeconds(5));
+        return builder;
+    }
+
+    /// <summary>Runs until Ctrl+C or SIGTERM. Returns 0, or 1 after printing why the server could not start.</summary>
+    public static async Task<int> RunAsync(HostApplicationBuilder builder)
+    {
+        try
+        {
+            using var host = builder.Build();
+            await host.RunAsync();
+            return 0;
+        }
+        catch (Exception e) when (Describe(e) is { } message)
+        {
+            await Console.Error.WriteLineAsync($"zones: cannot start: {message}");
+            return 1;
+        }
+    }
+
+    private static string? Describe(Exception e) => e switch
+    {
+        ZoneConfigurationException z => z.Message,
+        OptionsValidationException o => string.Join(Environment.NewLine, o.Failures),
+        IOException io when io.Message.StartsWith("Cannot listen", StringComparison.Ordinal) => io.Message,
+        AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerException!),
+        _ => null,
+    };
+
+    /// <summary>--zones PATH (or --zones=PATH); else zones.json in the current folder; else the nearest one above the program.</summary>
+    internal static string FindZoneFile(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--zones" && i + 1 < args.Length) return Path.GetFullPath(args[i + 1]);
+            if (args[i].StartsWith("--zones=", StringComparison.Ordinal)) return Path.GetFullPath(args[i]["--zones=".Length..]);
+        }
+        var here = Path.GetFullPath(DefaultZoneFile);
+        if (File.Exists(here)) return here;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, DefaultZoneFile);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return here; // does not exist: the start fails with a message naming it
+    }
+}
