@@ -13,15 +13,22 @@ public sealed class TextBody(string text) : ResponseBody
 
     public override long? Length => _length >= 0 ? _length : _length = ZoneResponse.Utf8.GetByteCount(Text);
 
-    public override async ValueTask WriteAsync(ResponseBodyWriter writer, CancellationToken cancellationToken)
+    public override ValueTask WriteAsync(ResponseBodyWriter writer, CancellationToken cancellationToken)
     {
-        if (writer.Pipe is { } pipe) ZoneResponse.Utf8.GetBytes(Text, pipe);
-        else await writer.Stream.WriteAsync(ZoneResponse.Utf8.GetBytes(Text), cancellationToken);
+        if (writer.Pipe is { } pipe && Length <= BytesBody.SegmentSize)
+        {
+            ZoneResponse.Utf8.GetBytes(Text, pipe);
+            return default;
+        }
+        return new BytesBody(ZoneResponse.Utf8.GetBytes(Text)).WriteAsync(writer, cancellationToken);
     }
 }
 
+/// <summary>Bytes in memory. Large ones go out in segments, each flushed, so a stalled reader is noticed by the data-rate check.</summary>
 public sealed class BytesBody(ReadOnlyMemory<byte> bytes) : ResponseBody
 {
+    internal const int SegmentSize = 64 * 1024;
+
     public ReadOnlyMemory<byte> Bytes { get; } = bytes;
 
     public override long? Length => Bytes.Length;
@@ -29,8 +36,25 @@ public sealed class BytesBody(ReadOnlyMemory<byte> bytes) : ResponseBody
     public override ValueTask WriteAsync(ResponseBodyWriter writer, CancellationToken cancellationToken)
     {
         if (Bytes.IsEmpty) return default;
-        if (writer.Pipe is { } pipe) { pipe.Write(Bytes.Span); return default; }
-        return writer.Stream.WriteAsync(Bytes, cancellationToken);
+        if (writer.Pipe is { } pipe && Bytes.Length <= SegmentSize) { pipe.Write(Bytes.Span); return default; }
+        return WriteSegmentsAsync(writer, cancellationToken);
+    }
+
+    private async ValueTask WriteSegmentsAsync(ResponseBodyWriter writer, CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < Bytes.Length; offset += SegmentSize)
+        {
+            var segment = Bytes.Slice(offset, Math.Min(SegmentSize, Bytes.Length - offset));
+            if (writer.Pipe is { } pipe)
+            {
+                pipe.Write(segment.Span);
+                await writer.FlushAsync(cancellationToken);
+            }
+            else
+            {
+                await writer.Stream.WriteAsync(segment, cancellationToken); // flushes each write
+            }
+        }
     }
 }
 

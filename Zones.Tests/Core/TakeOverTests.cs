@@ -1,0 +1,103 @@
+using System.Text;
+using Zones.Tests.Infrastructure;
+
+namespace Zones.Tests.Core;
+
+/// <summary>TakeOver: the handler owns the socket, gets the bytes already read, and may hand it back.</summary>
+public sealed class TakeOverTests
+{
+    [Fact]
+    public async Task A_take_over_handler_receives_the_bytes_that_came_with_the_request_head()
+    {
+        await using var server = await TestServer.StartAsync(TestServer.Zone("/raw", _ => ZoneResult.TakeOver(async t =>
+        {
+            await t.WriteResponseHeadAsync(101, new HttpHeaders { { "Upgrade", "echo" }, { "Connection", "Upgrade" } });
+            var buffer = new byte[64];
+            var line = new StringBuilder();
+            while (!line.ToString().EndsWith('\n'))
+            {
+                var n = await t.Stream.ReadAsync(buffer);
+                if (n == 0) return;
+                line.Append(Encoding.ASCII.GetString(buffer, 0, n));
+            }
+            await t.Stream.WriteAsync(Encoding.ASCII.GetBytes("echo:" + line));
+        })));
+        await using var conn = await server.ConnectAsync();
+        // One write: the head and the first protocol bytes arrive in the same packet.
+        await conn.SendAsync("GET /raw HTTP/1.1\r\nHost: t\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\nearly bytes\n");
+        var head = await conn.ReadResponseAsync();
+        Assert.Equal(101, head.Status);
+        Assert.Equal("echo", head.Headers["Upgrade"]);
+        var rest = await conn.ReadToEndAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+        Assert.Equal("echo:early bytes\n", Encoding.ASCII.GetString(rest));
+    }
+
+    [Fact]
+    public async Task A_handler_that_hands_the_connection_back_gets_the_next_request_answered_on_the_same_socket()
+    {
+        await using var server = await TestServer.StartAsync(
+            TestServer.Zone("/once", _ => ZoneResult.TakeOver(async t =>
+            {
+                // Speak a tiny private protocol for one line, then give the socket back to HTTP.
+                await t.Stream.WriteAsync("private-hello\n"u8.ToArray());
+                var one = new byte[1];
+                while (await t.Stream.ReadAsync(one) == 1 && one[0] != '\n') { }
+                return TakeOverEnd.ContinueHttp;
+            })),
+            TestServer.Zone("/", c => ZoneResult.Respond(ZoneResponse.Text("http again " + c.Request.ConnectionId))));
+        await using var conn = await server.ConnectAsync();
+        await conn.SendAsync("GET /once HTTP/1.1\r\nHost: t\r\n\r\n");
+        Assert.Equal("private-hello\n", await conn.ReadLineAsync());
+        await conn.SendAsync("bye\nGET /next HTTP/1.1\r\nHost: t\r\n\r\n");
+        var response = await conn.ReadResponseAsync();
+        Assert.Equal(200, response.Status);
+        Assert.StartsWith("http again ", response.BodyText);
+        Assert.Equal(1, server.Server.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task Take_over_connections_are_counted_and_see_the_stopping_signal_on_shutdown()
+    {
+        var entered = new TaskCompletionSource();
+        var sawStopping = new TaskCompletionSource<bool>();
+        var server = await TestServer.StartAsync(TestServer.Zone("/hold", _ => ZoneResult.TakeOver(async t =>
+        {
+            entered.SetResult();
+            try { await Task.Delay(Timeout.Infinite, t.ServerStopping); }
+            catch (OperationCanceledException) { sawStopping.SetResult(true); }
+            await t.Stream.WriteAsync("going away\n"u8.ToArray());
+        })));
+        await using var conn = await server.ConnectAsync();
+        await conn.SendAsync("GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, server.Server.ConnectionCount);
+
+        await server.DisposeAsync();
+        Assert.True(await sawStopping.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        var rest = await conn.ReadToEndAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+        Assert.Equal("going away\n", Encoding.ASCII.GetString(rest));
+        Assert.Equal(0, server.Server.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task A_take_over_that_ignores_shutdown_is_cut_after_the_timeout()
+    {
+        var entered = new TaskCompletionSource();
+        var aborted = new TaskCompletionSource();
+        var server = await TestServer.StartAsync([TestServer.Zone("/stubborn", _ => ZoneResult.TakeOver(async t =>
+        {
+            t.ConnectionAborted.Register(() => aborted.TrySetResult());
+            entered.SetResult();
+            var buffer = new byte[16];
+            while (await t.Stream.ReadAsync(buffer) > 0) { }
+        }))], o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(500));
+        await using var conn = await server.ConnectAsync();
+        await conn.SendAsync("GET /stubborn HTTP/1.1\r\nHost: t\r\n\r\n");
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var stop = server.Server.StopAsync();
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+        await aborted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(await conn.WaitForCloseAsync());
+        await server.DisposeAsync();
+    }
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Zones.Hosting;
+using Zones.Tests.Infrastructure;
+
+namespace Zones.Tests.Host;
+
+/// <summary>The program: zones.json, --urls, --zones, start-up errors, and live reload.</summary>
+public sealed class HostTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("zones-host-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string WriteZones(string json, string name = "zones.json")
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static async Task<IHost> StartAsync(params string[] args)
+    {
+        var builder = Zones.Host.ZonesHost.CreateBuilder(args);
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+        return host;
+    }
+
+    private static ZoneServer ServerOf(IHost host) => host.Services.GetRequiredService<ZoneServerHostedService>().Server;
+
+    [Fact]
+    public async Task An_unknown_handler_fails_start_naming_the_file_the_entry_and_the_fix()
+    {
+        var path = WriteZones("""{ "Zones": [ { "Prefix": "/", "Handler": "notfound" }, { "Prefix": "/x", "Handler": "statc" } ] }""");
+        var e = await Assert.ThrowsAsync<ZoneConfigurationException>(() => StartAsync("--zones", path, "--urls", "http://127.0.0.1:0"));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("Zones[1] (Prefix \"/x\")", e.Message);
+        Assert.Contains("unknown handler \"statc\"", e.Message);
+        Assert.Contains("notfound", e.Message); // the known names are offered
+    }
+
+    [Fact]
+    public async Task Every_problem_is_reported_at_once()
+    {
+        Directory.CreateDirectory(Path.Combine(_folder, "www"));
+        var path = WriteZones("""
+            { "Zones": [
+                { "Handler": "notfound" },
+                { "Prefix": "nope", "Handler": "notfound" },
+                { "Prefix": "/r", "Handler": "redirect" },
+                { "Prefix": "/v", "Handler": "vars", "Root": "missing-folder" },
+                { "Prefix": "/n", "Handler": "notfound", "Colour": "blue" }
+            ] }
+            """);
+        var e = await Assert.ThrowsAsync<ZoneConfigurationException>(() => StartAsync("--zones", path, "--urls", "http://127.0.0.1:0"));
+        Assert.Equal(5, e.Problems.Count);
+        Assert.Contains(e.Problems, p => p.StartsWith("Zones[0]") && p.Contains("no \"Prefix\""));
+        Assert.Contains(e.Problems, p => p.StartsWith("Zones[1]") && p.Contains("must start with '/'"));
+        Assert.Contains(e.Problems, p => p.StartsWith("Zones[2]") && p.Contains("\"Location\""));
+        Assert.Contains(e.Problems, p => p.StartsWith("Zones[3]") && p.Contains("missing-folder") && p.Contains("is not a folder"));
+        Assert.Contains(e.Problems, p => p.StartsWith("Zones[4]") && p.Contains("unknown option \"Colour\""));
+    }
+
+    [Fact]
+    public async Task Invalid_json_fails_start_with_the_parser_message()
+    {
+        var path = WriteZones("""{ "Zones": [ { "Prefix": "/", "Handler": "notfound" } """);
+        var e = await Assert.ThrowsAsync<ZoneConfigurationException>(() => StartAsync("--zones", path, "--urls", "http://127.0.0.1:0"));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("not valid JSON", e.Message);
+    }
+
+    [Fact]
+    public async Task A_bad_listen_address_fails_start_naming_the_key()
+    {
+        var path = WriteZones("""{ "Server": { "Urls": [ "htp://127.0.0.1:80" ] }, "Zones": [ { "Prefix": "/", "Handler": "notfound" } ] }""");
+        var e = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => StartAsync("--zones", path));
+        Assert.Contains(e.Failures, f => f.Contains(path) && f.Contains("Server:Urls[0]") && f.Contains("http://HOST:PORT"));
+    }
+
+    [Fact]
+    public async Task Zones_and_urls_arguments_choose_the_file_and_the_address()
+    {
+        var path = WriteZones("""{ "Server": { "Urls": [ "http://127.0.0.1:1" ] }, "Zones": [ { "Prefix": "/vars", "Handler": "vars" }, { "Prefix": "/", "Handler": "notfound" } ] }""", "other.json");
+        using var host = await StartAsync("--zones", path, "--urls", "http://127.0.0.1:0");
+        var server = ServerOf(host);
+        Assert.Single(server.EndPoints);
+        Assert.NotEqual(1, server.EndPoints[0].Port);
+        using var client = new HttpClient { BaseAddress = new Uri(server.Urls[0]) };
+        Assert.Contains("<h2>request</h2>", await client.GetStringAsync("/vars"));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.GetAsync("/else")).StatusCode);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Editing_zones_json_swaps_the_table_while_a_kept_alive_connection_stays_open()
+    {
+        var path = WriteZones("""{ "Zones": [ { "Prefix": "/", "Handler": "notfound" } ] }""");
+        using var host = await StartAsync("--zones", path, "--urls", "http://127.0.0.1:0");
+        var server = ServerOf(host);
+        var source = host.Services.GetRequiredService<ReloadingZoneTableSource>();
+        var reloaded = new TaskCompletionSource<ZoneTable?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        source.Reloaded += t => reloaded.TrySetResult(t);
+
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(server.EndPoints[0]);
+        await using var conn = new RawConnection(socket);
+        await conn.SendAsync("GET /vars HTTP/1.1\r\nHost: t\r\n\r\n");
+        Assert.Equal(404, (await conn.ReadResponseAsync()).Status);
+
+        await File.WriteAllTextAsync(path, """{ "Zones": [ { "Prefix": "/vars", "Handler": "vars" }, { "Prefix": "/", "Handler": "notfound" } ] }""");
+        Assert.NotNull(await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(20)));
+
+        await conn.SendAsync("GET /vars HTTP/1.1\r\nHost: t\r\n\r\n");
+        var after = await conn.ReadResponseAsync();
+        Assert.Equal(200, after.Status);
+        Assert.Equal(1, server.ConnectionCount);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_bad_edit_is_refused_and_the_old_table_keeps_serving()
+    {
+        var path = WriteZones("""{ "Zones": [ { "Prefix": "/vars", "Handler": "vars" } ] }""");
+        using var host = await StartAsync("--zones", path, "--urls", "http://127.0.0.1:0");
+        var server = ServerOf(host);
+        var source = host.Services.GetRequiredService<ReloadingZoneTableSource>();
+        var reloaded = new TaskCompletionSource<ZoneTable?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        source.Reloaded += t => reloaded.TrySetResult(t);
+
+        await File.WriteAllTextAsync(path, """{ "Zones": [ { "Prefix": "/vars", "Handler": "no-such-handler" } ] }""");
+        Assert.Null(await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(20)));
+        using var client = new HttpClient { BaseAddress = new Uri(server.Urls[0]) };
+        Assert.Contains("<h2>request</h2>", await client.GetStringAsync("/vars"));
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task The_program_prints_a_configuration_error_and_exits_with_1()
+    {
+        var path = WriteZones("""{ "Zones": [ { "Prefix": "/", "Handler": "nothing-like-this" } ] }""");
+        var program = Path.Combine(AppContext.BaseDirectory, "Zones.Host.dll");
+        var start = new ProcessStartInfo("dotnet", ["exec", program, "--zones", path, "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        Assert.Equal(1, process.ExitCode);
+        var message = await stderr;
+        Assert.StartsWith("zones: cannot start: " + path, message);
+        Assert.Contains("Zones[0]", message);
+        Assert.Contains("unknown handler \"nothing-like-this\"", message);
+        Assert.DoesNotContain("   at ", message + await stdout); // no stack trace
+    }
+}
