@@ -69,6 +69,17 @@ public sealed class HttpRequest
     /// <summary>The client will keep the connection open after this exchange, by its own headers.</summary>
     public bool KeepAliveRequested { get; internal set; }
 
+    /// <summary>Accept, parsed and sorted by quality (highest first).</summary>
+    public IReadOnlyList<QualityValue> Accept => _accept ??= QualityValues.Parse(Headers[HeaderNames.Accept]);
+
+    /// <summary>Accept-Encoding, parsed and sorted by quality.</summary>
+    public IReadOnlyList<QualityValue> AcceptEncoding => _acceptEncoding ??= QualityValues.Parse(Headers[HeaderNames.AcceptEncoding]);
+
+    /// <summary>Accept-Language, parsed and sorted by quality.</summary>
+    public IReadOnlyList<QualityValue> AcceptLanguage => _acceptLanguage ??= QualityValues.Parse(Headers[HeaderNames.AcceptLanguage]);
+
+    private IReadOnlyList<QualityValue>? _accept, _acceptEncoding, _acceptLanguage;
+
     /// <summary>The connection's number, as in the access log.</summary>
     public long ConnectionId { get; internal set; }
 

@@ -1,0 +1,31 @@
+namespace Zones.Tests.Core;
+
+public sealed class QualityValuesTests
+{
+    [Fact]
+    public void Elements_are_sorted_by_quality_keeping_client_order_among_equals()
+    {
+        var parsed = QualityValues.Parse("gzip;q=0.5, br, deflate;q=0.5, identity;q=0, zstd");
+        Assert.Equal(["br", "zstd", "gzip", "deflate", "identity"], parsed.Select(p => p.Value));
+        Assert.Equal([1, 1, 0.5, 0.5, 0], parsed.Select(p => p.Quality));
+    }
+
+    [Fact]
+    public void Media_type_parameters_other_than_q_are_kept()
+    {
+        var parsed = QualityValues.Parse("text/html;level=1;q=0.7, */*;q=0.1");
+        Assert.Equal(new QualityValue("text/html;level=1", 0.7), parsed[0]);
+        Assert.Equal(new QualityValue("*/*", 0.1), parsed[1]);
+    }
+
+    [Theory]
+    [InlineData(null, "gzip", null)]
+    [InlineData("gzip", "gzip", 1.0)]
+    [InlineData("GZIP;q=0.3", "gzip", 0.3)]
+    [InlineData("br", "gzip", 0.0)]
+    [InlineData("*;q=0.2", "gzip", 0.2)]
+    [InlineData("gzip;q=0, *", "gzip", 0.0)]
+    [InlineData("gzip;q=bogus", "gzip", 1.0)]
+    public void QualityOf_finds_the_token_or_the_wildcard(string? header, string token, double? expected) =>
+        Assert.Equal(expected, QualityValues.QualityOf(header, token));
+}
