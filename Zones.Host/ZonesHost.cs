@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,30 +20,25 @@ public static class ZonesHost
     {
         var zonePath = FindZoneFile(args);
         var zoneFile = new ZoneFile(zonePath);
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        // The empty builder: no appsettings.json, no folder-wide file watchers, no environment
+        // scan — the host starts in a fraction of the default's time. zones.json is the config.
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = args,
             ContentRootPath = Directory.GetCurrentDirectory(),
         });
-
-        builder.Configuration.AddJsonFile(source =>
+        try
         {
-            source.FileProvider = new PhysicalFileProvider(Path.GetDirectoryName(zonePath)!);
-            source.Path = Path.GetFileName(zonePath);
-            source.Optional = false;
-            source.ReloadOnChange = true;
-            source.OnLoadException = failure =>
-            {
-                // Keep the process up: at start the zone table reports this error and the host
-                // refuses to start; on a reload the old table stays.
-                var inner = failure.Exception.InnerException?.Message ?? failure.Exception.Message;
-                zoneFile.LoadError = File.Exists(zonePath) ? $"not valid JSON: {inner}" : "the file does not exist";
-                failure.Ignore = true;
-            };
-        });
-        // Command-line values must still win over zones.json.
+            builder.Configuration.AddConfiguration(zoneFile.Read());
+        }
+        catch (ZoneConfigurationException e)
+        {
+            // Reported when the host starts, as one message with every other start-up problem.
+            zoneFile.LoadError = e.Problems[0];
+        }
         builder.Configuration.AddCommandLine(args);
 
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

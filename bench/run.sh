@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# bench/run.sh [ROUNDS] — Zones side by side with Kestrel (and nginx for static files) on 127.0.0.1.
+#
+# Builds everything in Release, then for each round runs every test against every server in
+# turn (the order alternates between rounds), and prints one table of medians with the ratios
+# Zones / Kestrel and Zones / nginx. Writes bench/results.md. Stops every process it started.
+# Environment: DURATION (seconds per wrk/echo run, default 8), CONNS (wrk connections, 64),
+# IDLE (idle WebSocket connections, 10000), TESTS (space-separated subset).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-3}
+DURATION=${DURATION:-8}
+CONNS=${CONNS:-64}
+IDLE=${IDLE:-10000}
+TESTS=${TESTS:-"plaintext static-1k static-10m ws-echo ws-idle-mem startup"}
+ZPORT=18080; KPORT=18081; NPORT=18082
+WORK=$(mktemp -d /tmp/zones-bench.XXXX)
+RESULTS="$WORK/results.txt"
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+ulimit -n 65536 2>/dev/null || true
+
+echo "== building (Release)"
+dotnet build Zones.Host -c Release -v q -nologo >/dev/null
+dotnet build bench/Kestrel -c Release -v q -nologo >/dev/null
+dotnet build bench/WsLoad -c Release -v q -nologo >/dev/null
+ZONES_DLL=Zones.Host/bin/Release/net10.0/Zones.Host.dll
+KESTREL_DLL=bench/Kestrel/bin/Release/net10.0/Kestrel.dll
+WSLOAD="dotnet bench/WsLoad/bin/Release/net10.0/WsLoad.dll"
+
+# The files both servers serve.
+mkdir -p "$WORK/www"
+head -c 1024 /dev/urandom | base64 -w 0 | head -c 1024 > "$WORK/www/1k.txt"
+head -c $((10 * 1024 * 1024)) /dev/urandom > "$WORK/www/10m.bin"
+
+cat > "$WORK/zones.json" <<JSON
+{
+  "Server": { "Urls": [ "http://127.0.0.1:$ZPORT" ] },
+  "Logging": { "LogLevel": { "Default": "Warning" } },
+  "Zones": [
+    { "Prefix": "/plaintext", "Handler": "hello" },
+    { "Prefix": "/ws", "Handler": "websocket", "Endpoint": "echo" },
+    { "Prefix": "/", "Handler": "staticfile", "Root": "$WORK/www" },
+    { "Prefix": "/", "Handler": "notfound" }
+  ]
+}
+JSON
+
+cat > "$WORK/nginx.conf" <<NGINX
+worker_processes auto;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  types { text/plain txt; application/octet-stream bin; }
+  server { listen 127.0.0.1:$NPORT; root $WORK/www; }
+}
+NGINX
+
+ZONES_CMD=(dotnet "$ZONES_DLL" --zones "$WORK/zones.json" --urls "http://127.0.0.1:$ZPORT")
+KESTREL_CMD=(dotnet "$KESTREL_DLL" --urls "http://127.0.0.1:$KPORT" --root "$WORK/www")
+NGINX_CMD=(nginx -p "$WORK" -c "$WORK/nginx.conf" -g "daemon off;")
+
+port_of() { case $1 in zones) echo $ZPORT;; kestrel) echo $KPORT;; nginx) echo $NPORT;; esac; }
+
+wait_ready() { # server path
+  local url="http://127.0.0.1:$(port_of "$1")$2"
+  for _ in $(seq 1 300); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$url" || true)" = 200 ] && return 0
+    sleep 0.1
+  done
+  echo "server $1 did not answer $url" >&2; return 1
+}
+
+SERVER_PID=""
+start() { # server
+  case $1 in
+    zones) "${ZONES_CMD[@]}" >"$WORK/zones.log" 2>&1 & ;;
+    kestrel) "${KESTREL_CMD[@]}" >"$WORK/kestrel.log" 2>&1 & ;;
+    nginx) command -v nginx >/dev/null || return 1; "${NGINX_CMD[@]}" >"$WORK/nginx.log" 2>&1 & ;;
+  esac
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  wait_ready "$1" "$([ "$1" = nginx ] && echo /1k.txt || echo /plaintext)"
+}
+stop() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
+
+wrk_rps() { # url
+  wrk -t2 -c"$CONNS" -d2s "$1" >/dev/null 2>&1 # warm-up (JIT, caches)
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" "$1" 2>/dev/null | awk '/Requests\/sec/ {print $2}'
+}
+
+measure() { # test server → prints one number
+  local port; port=$(port_of "$2")
+  case $1 in
+    plaintext) wrk_rps "http://127.0.0.1:$port/plaintext" ;;
+    static-1k) wrk_rps "http://127.0.0.1:$port/1k.txt" ;;
+    static-10m) wrk_rps "http://127.0.0.1:$port/10m.bin" ;;
+    ws-echo)
+      $WSLOAD echo "ws://127.0.0.1:$port/ws" 16 128 2 >/dev/null 2>&1 || true
+      $WSLOAD echo "ws://127.0.0.1:$port/ws" 64 128 "$DURATION" 2>/dev/null | awk '/messages/ {print $2}' ;;
+    ws-idle-mem)
+      local before after fifo="$WORK/idle.fifo"
+      sleep 1; before=$(python3 bench/tools.py rss "$SERVER_PID")
+      rm -f "$fifo"; mkfifo "$fifo"
+      $WSLOAD idle "ws://127.0.0.1:$port/ws" "$IDLE" <"$fifo" >"$WORK/idle.out" 2>&1 &
+      local load=$!
+      exec 9>"$fifo"
+      for _ in $(seq 1 600); do grep -q ready "$WORK/idle.out" 2>/dev/null && break; sleep 0.1; done
+      sleep 3; after=$(python3 bench/tools.py rss "$SERVER_PID")
+      exec 9>&-; wait "$load" 2>/dev/null || true
+      if grep -q "ready $IDLE" "$WORK/idle.out"; then
+        python3 -c "print(f'{($after - $before) / $IDLE:.2f}')"
+      else
+        echo nan; cat "$WORK/idle.out" >&2
+      fi ;;
+  esac
+}
+
+servers_for() { case $1 in static-1k|static-10m) echo "zones kestrel nginx";; *) echo "zones kestrel";; esac; }
+
+for round in $(seq 1 "$ROUNDS"); do
+  echo "== round $round of $ROUNDS"
+  for test in $TESTS; do
+    order=$(servers_for "$test")
+    [ $((round % 2)) -eq 0 ] && order=$(echo "$order" | tr ' ' '\n' | tac | tr '\n' ' ')
+    for server in $order; do
+      if [ "$test" = startup ]; then
+        case $server in
+          zones) value=$(python3 bench/tools.py startup $ZPORT /plaintext "${ZONES_CMD[@]}") ;;
+          kestrel) value=$(python3 bench/tools.py startup $KPORT /plaintext "${KESTREL_CMD[@]}") ;;
+        esac
+      else
+        if ! start "$server"; then echo "$test $server nan" >> "$RESULTS"; continue; fi
+        value=$(measure "$test" "$server" || echo nan)
+        stop
+      fi
+      echo "  $test $server ${value:-nan}"
+      echo "$test $server ${value:-nan}" >> "$RESULTS"
+    done
+  done
+done
+
+MACHINE="Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr), .NET SDK $(dotnet --version), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), nginx $(nginx -v 2>&1 | cut -d/ -f2).
+Settings: $ROUNDS rounds, ${DURATION}s per run after a 2 s warm-up, wrk -t2 -c$CONNS, WebSocket echo 64 clients × 128-byte messages, idle memory at $IDLE connections (RSS delta / connections).
+Command: \`bench/run.sh $ROUNDS\`$( [ "$TESTS" != "plaintext static-1k static-10m ws-echo ws-idle-mem startup" ] && echo " with TESTS=\"$TESTS\"")"
+echo
+python3 bench/tools.py report "$RESULTS" bench/results.md "$MACHINE"
+echo
+echo "wrote bench/results.md"

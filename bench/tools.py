@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Helpers for bench/run.sh: start-to-first-response timing, RSS reading, medians and the report table."""
+import http.client, json, os, statistics, subprocess, sys, time
+
+
+def startup(port, path, *cmd):
+    """Milliseconds from spawning cmd to the first 200 on http://127.0.0.1:port/path."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = t0 + 30
+        while time.perf_counter() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=2)
+                conn.request("GET", path)
+                if conn.getresponse().status == 200:
+                    print(f"{(time.perf_counter() - t0) * 1000:.0f}")
+                    return
+            except OSError:
+                time.sleep(0.001)
+        print("nan")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def rss_kib(pid):
+    """Resident set size of pid and its children (nginx workers), in KiB."""
+    total = 0
+    pids = [pid] + subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    print(total)
+
+
+def report(results_file, out_md, machine):
+    """results_file: lines 'test server value'. Prints a table of medians and ratios, writes markdown."""
+    data = {}
+    order = []
+    for line in open(results_file):
+        parts = line.split()
+        if len(parts) != 3:
+            continue
+        test, server, value = parts
+        if test not in order:
+            order.append(test)
+        try:
+            v = float(value)
+        except ValueError:
+            continue
+        if v == v:  # not NaN
+            data.setdefault(test, {}).setdefault(server, []).append(v)
+    units = {"plaintext": "req/s", "static-1k": "req/s", "static-10m": "req/s", "ws-echo": "msg/s",
+             "ws-idle-mem": "KiB/conn", "startup": "ms"}
+    better_low = {"ws-idle-mem", "startup"}
+    rows = []
+    header = "| test | unit | Zones | Kestrel | nginx | Zones / Kestrel | Zones / nginx | runs |"
+    rows.append(header)
+    rows.append("|---|---|---:|---:|---:|---:|---:|---:|")
+    for test in order:
+        med = {s: statistics.median(v) for s, v in data.get(test, {}).items()}
+        def fmt(s):
+            return f"{med[s]:,.1f}" if s in med and med[s] < 100 else (f"{med[s]:,.0f}" if s in med else "–")
+        def ratio(other):
+            if "zones" in med and other in med and med[other] > 0:
+                return f"{med['zones'] / med[other]:.2f}×"
+            return "–"
+        n = max((len(v) for v in data.get(test, {}).values()), default=0)
+        rows.append(f"| {test} | {units.get(test, '')}{' (lower is better)' if test in better_low else ''} | {fmt('zones')} | {fmt('kestrel')} | {fmt('nginx')} | {ratio('kestrel')} | {ratio('nginx')} | {n} |")
+    table = "\n".join(rows)
+    print(table)
+    with open(out_md, "w") as f:
+        f.write("# Benchmark results\n\n")
+        f.write("Produced by `bench/run.sh` (medians of the rounds; servers alternate within each round).\n\n")
+        f.write(machine + "\n\n")
+        f.write(table + "\n\n")
+        f.write("Raw measurements (test server value):\n\n```\n" + open(results_file).read() + "```\n")
+
+
+if __name__ == "__main__":
+    cmd, args = sys.argv[1], sys.argv[2:]
+    {"startup": startup, "rss": lambda pid: rss_kib(int(pid)), "report": report}[cmd](*args)
