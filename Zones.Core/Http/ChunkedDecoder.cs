@@ -21,6 +21,9 @@ internal struct ChunkedDecoder
 
     public readonly bool IsDone => _step == Step.Done;
 
+    /// <summary>The sum of the chunk sizes announced so far: a body limit can refuse a huge chunk before its data arrives.</summary>
+    public long DeclaredBytes { get; private set; }
+
     public void Reset() => this = default;
 
     /// <summary>
@@ -43,6 +46,7 @@ internal struct ChunkedDecoder
                 }
                 if (line.Length > MaxChunkLine) throw BadHttpRequestException.Bad("A chunk size line is too long.");
                 _chunkRemaining = ParseSizeLine(line);
+                DeclaredBytes += _chunkRemaining;
                 _step = _chunkRemaining == 0 ? Step.Trailers : Step.Data;
             }
             else if (_step == Step.Data)

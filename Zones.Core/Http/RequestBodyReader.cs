@@ -105,7 +105,7 @@ internal sealed class RequestBodyReader(IRequestInput connection)
             var needMore = copied == 0 && !_chunked.IsDone;
             input.AdvanceTo(consumed, needMore ? buffer.End : consumed);
             _bytesRead += copied;
-            if (connection.Limits.MaxRequestBodySize is { } max && _bytesRead > max)
+            if (connection.Limits.MaxRequestBodySize is { } max && _chunked.DeclaredBytes > max)
                 throw Fail(new BadHttpRequestException(413, "The request body is too large."));
             if (_chunked.IsDone) IsComplete = true;
             if (copied > 0 || IsComplete) return copied;

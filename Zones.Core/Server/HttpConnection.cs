@@ -215,6 +215,12 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
         var mustClose = false;
         try
         {
+            if (request.Path == "*")
+            {
+                // OPTIONS * asks about the server as a whole, not about any zone (RFC 9110 §9.3.7).
+                var options = new ZoneResponse(200).WithHeader(HeaderNames.Allow, "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS");
+                return await FinishAsync(request, options, null, mustClose: false, started);
+            }
             var (result, state) = await ZonePipeline.RunAsync(_server.Table, new ZoneState(request), _server.Services, _aborted.Token);
             if (result.Kind == ZoneResultKind.TakeOver)
                 return (await RunTakeOverAsync(state, result.TakeOverRun!, started), false);
@@ -234,6 +240,13 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
             response = ZoneResponse.ForStatus(500);
         }
 
+        return await FinishAsync(request, response, responder, mustClose, started);
+    }
+
+    /// <summary>Sends the response, then decides whether the connection can carry another request.</summary>
+    private async ValueTask<(bool KeepAlive, bool Linger)> FinishAsync(HttpRequest request, ZoneResponse response, ZoneState? responder, bool mustClose, long started)
+    {
+        var limits = Limits;
         var keepAlive = request.KeepAliveRequested && !mustClose && !StopRequested
             && !response.Headers.HasToken(HeaderNames.Connection, "close") && !_body.Faulted;
         var linger = false;
