@@ -36,6 +36,9 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Error, "Accept failed on {Url}")]
     public static partial void AcceptFailed(ILogger logger, string url, Exception exception);
 
+    [LoggerMessage(12, LogLevel.Warning, "Refused a connection from {Remote}: MaxConnections reached")]
+    public static partial void ConnectionRefused(ILogger logger, EndPoint? remote);
+
     [LoggerMessage(11, LogLevel.Information, "{Remote} \"{RequestLine}\" {Status} {Bytes} {Milliseconds:0.0}ms")]
     public static partial void Access(ILogger logger, string remote, string requestLine, int status, long bytes, double milliseconds);
 }

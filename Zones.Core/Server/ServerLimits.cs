@@ -40,7 +40,7 @@ public sealed class ServerLimits
     /// </summary>
     public long MaxDrainSize { get; set; } = 1024 * 1024;
 
-    /// <summary>Most connections open at once (take-overs included); further ones wait in the accept queue. Null means no limit.</summary>
+    /// <summary>Most connections open at once (take-overs included); a connection over the limit is answered 503 and closed. Null means no limit.</summary>
     public int? MaxConnections { get; set; }
 
     internal IEnumerable<string> Validate()

@@ -22,7 +22,6 @@ public sealed class ZoneServer : IAsyncDisposable
     private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Socket> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
-    private readonly SemaphoreSlim? _connectionSlots;
     private Timer? _heartbeat;
     private long _nextConnectionId;
     private int _stopped;
@@ -36,7 +35,6 @@ public sealed class ZoneServer : IAsyncDisposable
         AccessLogger = loggerFactory.CreateLogger("Zones.Access");
         Services = services ?? new NoServices();
         ServerLine = string.IsNullOrEmpty(options.ServerHeader) ? [] : Encoding.ASCII.GetBytes($"Server: {options.ServerHeader}\r\n");
-        if (options.Limits.MaxConnections is { } max) _connectionSlots = new SemaphoreSlim(max, max);
     }
 
     public ZoneServer(ServerOptions options, ZoneTable table, ILoggerFactory? loggerFactory = null, IServiceProvider? services = null)
@@ -116,20 +114,13 @@ public sealed class ZoneServer : IAsyncDisposable
         {
             try
             {
-                // With MaxConnections, wait for a free slot before accepting: the excess waits in
-                // the kernel's backlog instead of costing memory here.
-                if (_connectionSlots is not null) await _connectionSlots.WaitAsync(_stopping.Token);
-                Socket socket;
-                try
-                {
-                    socket = await listener.AcceptAsync(_stopping.Token);
-                }
-                catch
-                {
-                    _connectionSlots?.Release();
-                    throw;
-                }
+                var socket = await listener.AcceptAsync(_stopping.Token);
                 socket.NoDelay = true;
+                if (Options.Limits.MaxConnections is { } max && _connections.Count >= max)
+                {
+                    _ = RefuseAsync(socket);
+                    continue;
+                }
                 var connection = new HttpConnection(this, socket, Interlocked.Increment(ref _nextConnectionId));
                 _connections[connection.Id] = connection;
                 Metrics.ConnectionOpened();
@@ -148,12 +139,43 @@ public sealed class ZoneServer : IAsyncDisposable
         }
     }
 
+    private const string RefusalBody = "503 Service Unavailable\ntoo many connections\n";
+
+    private static readonly byte[] ServiceUnavailable = Encoding.ASCII.GetBytes(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+        $"Content-Length: {RefusalBody.Length}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{RefusalBody}");
+
+    /// <summary>
+    /// Over MaxConnections: answer 503 and close, without reading the request or starting a
+    /// loop. The client learns why at once instead of hanging in the backlog.
+    /// </summary>
+    private async Task RefuseAsync(Socket socket)
+    {
+        Metrics.ConnectionRejected();
+        Log.ConnectionRefused(Logger, socket.RemoteEndPoint);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await socket.SendAsync(ServiceUnavailable, SocketFlags.None, timeout.Token);
+            socket.Shutdown(SocketShutdown.Send);
+            // Read briefly so closing does not reset the connection before the 503 is read.
+            var scratch = new byte[1024];
+            while (await socket.ReceiveAsync(scratch, SocketFlags.None, timeout.Token) > 0) { }
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            socket.Dispose();
+        }
+    }
+
     internal void Remove(HttpConnection connection)
     {
         if (_connections.TryRemove(connection.Id, out _))
         {
             Metrics.ConnectionClosed();
-            _connectionSlots?.Release();
         }
         if (_connections.IsEmpty && Volatile.Read(ref _stopped) == 1) _allClosed.TrySetResult();
     }
@@ -203,7 +225,6 @@ public sealed class ZoneServer : IAsyncDisposable
         await StopAsync(new CancellationToken(canceled: true));
         _stopping.Dispose();
         Metrics.Dispose();
-        _connectionSlots?.Dispose();
     }
 
     private sealed class NoServices : IServiceProvider

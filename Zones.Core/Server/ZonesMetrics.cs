@@ -11,6 +11,9 @@ public sealed class ZonesMetrics : IDisposable
     public const string MeterName = "Zones";
 
     private readonly Meter _meter;
+
+    /// <summary>This server's meter (each server has its own, all named <see cref="MeterName"/>).</summary>
+    public Meter Meter => _meter;
     private readonly Counter<long> _connections;
     private readonly UpDownCounter<long> _currentConnections;
     private readonly Counter<long> _rejected;

@@ -1,0 +1,92 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using Zones.Server;
+using Zones.Tests.Infrastructure;
+
+namespace Zones.Tests.Core;
+
+public sealed class LimitsAndMetricsTests
+{
+    [Fact]
+    public async Task Connections_over_MaxConnections_get_503_and_are_closed_while_the_others_are_served()
+    {
+        var release = new TaskCompletionSource();
+        await using var server = await TestServer.StartAsync(
+            [TestServer.Zone("/hold", async _ => { await release.Task; return ZoneResult.Respond(ZoneResponse.Text("held")); }),
+             TestServer.Zone("/", _ => ZoneResult.Respond(ZoneResponse.Text("ok")))],
+            o => o.Limits.MaxConnections = 2);
+        await using var a = await server.ConnectAsync();
+        await using var b = await server.ConnectAsync();
+        await a.SendAsync("GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+        await b.SendAsync("GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+        while (server.Server.ConnectionCount < 2) await Task.Delay(10);
+
+        await using var excess = await server.ConnectAsync();
+        await excess.SendAsync("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+        var refused = await excess.ReadResponseAsync();
+        Assert.Equal(503, refused.Status);
+        Assert.Equal("1", refused.Headers["Retry-After"]);
+        Assert.Equal("503 Service Unavailable\ntoo many connections\n", refused.BodyText);
+        Assert.True(await excess.WaitForCloseAsync());
+
+        release.SetResult();
+        Assert.Equal("held", (await a.ReadResponseAsync()).BodyText);
+        Assert.Equal("held", (await b.ReadResponseAsync()).BodyText);
+    }
+
+    [Fact]
+    public async Task Counters_report_connections_requests_status_classes_bytes_and_take_overs()
+    {
+        await using var server = await TestServer.StartAsync(
+            TestServer.Zone("/ok", _ => ZoneResult.Respond(ZoneResponse.Text("12345"))),
+            TestServer.Zone("/raw", _ => ZoneResult.TakeOver(_ => Task.CompletedTask)),
+            TestServer.Zone("/", _ => ZoneResult.Respond(ZoneResponse.ForStatus(404))));
+        var measurements = new List<(string Name, long Value, string? Tag)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            // Several servers run at once in the test run: listen to this one's meter only.
+            if (instrument.Meter.Name == ZonesMetrics.MeterName && ReferenceEquals(instrument.Meter, server.Server.Metrics.Meter))
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string? tag = null;
+            foreach (var t in tags) tag = $"{t.Key}={t.Value}";
+            lock (measurements) measurements.Add((instrument.Name, value, tag));
+        });
+        listener.Start();
+
+        using (var client = server.CreateClient())
+        {
+            await client.GetStringAsync("/ok");
+            await client.GetStringAsync("/ok");
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/missing")).StatusCode);
+        }
+        await using (var raw = await server.ConnectAsync())
+        {
+            await raw.SendAsync("GET /raw HTTP/1.1\r\nHost: t\r\n\r\n");
+            Assert.True(await raw.WaitForCloseAsync());
+        }
+        await using (var bad = await server.ConnectAsync())
+        {
+            await bad.SendAsync("BROKEN\r\n\r\n");
+            Assert.Equal(400, (await bad.ReadResponseAsync()).Status);
+        }
+
+        long Sum(string name, string? tag = null)
+        {
+            lock (measurements) return measurements.Where(m => m.Name == name && (tag is null || m.Tag == tag)).Sum(m => m.Value);
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Sum("zones.connections.current") != 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+
+        Assert.Equal(3, Sum("zones.connections.total"));
+        Assert.Equal(0, Sum("zones.connections.current"));
+        Assert.Equal(4, Sum("zones.requests"));
+        Assert.Equal(2, Sum("zones.responses", "status_class=2xx"));
+        Assert.Equal(2, Sum("zones.responses", "status_class=4xx"));
+        Assert.Equal(1, Sum("zones.takeovers"));
+        Assert.True(Sum("zones.bytes.sent") >= 10);
+    }
+}
