@@ -1,0 +1,71 @@
+using System.Buffers;
+using Zones.Http;
+
+namespace Zones.Fuzz;
+
+/// <summary>
+/// What the fuzzer feeds, shared with the test that replays the corpus in CI. A target may
+/// refuse its input with <see cref="BadHttpRequestException"/> — that is the parser working;
+/// any other exception, a hang or a crash is a finding.
+/// </summary>
+public static class FuzzTargets
+{
+    public static readonly IReadOnlyDictionary<string, Action<byte[]>> All = new Dictionary<string, Action<byte[]>>
+    {
+        ["head"] = RequestHead,
+        ["chunked"] = ChunkedBody,
+    };
+
+    // Created on first use, inside the fuzzing loop: instrumented Zones.Core code must not run
+    // before SharpFuzz has set up AFL's shared memory.
+    private static ServerLimits? _limits;
+    private static ServerLimits Limits => _limits ??= new ServerLimits();
+
+    /// <summary>The head scanner on the bytes as they arrive in two pieces, then the parser on the head.</summary>
+    public static void RequestHead(byte[] data)
+    {
+        var split = data.Length == 0 ? 0 : data[0] % Math.Max(1, data.Length);
+        try
+        {
+            var scanner = new HeadScanner();
+            var first = new ReadOnlySequence<byte>(data, 0, split);
+            if (!scanner.TryFindEnd(first, Limits, out var end) && !scanner.TryFindEnd(new ReadOnlySequence<byte>(data), Limits, out end))
+                return;
+            var head = data.AsSpan((int)scanner.HeadStart, (int)(end - scanner.HeadStart));
+            var request = RequestHeadParser.Parse(head);
+            _ = request.Accept.Count + request.AcceptEncoding.Count + request.Path.Length + request.Host.Length;
+        }
+        catch (BadHttpRequestException)
+        {
+        }
+    }
+
+    /// <summary>The chunked decoder fed in pieces of varying size into a small destination buffer.</summary>
+    public static void ChunkedBody(byte[] data)
+    {
+        var decoder = new ChunkedDecoder();
+        var trailers = new HttpHeaders();
+        var destination = new byte[13];
+        var offset = 0;
+        var step = 1 + (data.Length == 0 ? 0 : data[0] % 17);
+        try
+        {
+            var available = Math.Min(data.Length, step);
+            while (!decoder.IsDone)
+            {
+                var pending = new ReadOnlySequence<byte>(data, offset, available - offset);
+                var copied = decoder.Decode(pending, destination, trailers, Limits, out var consumed);
+                var used = (int)pending.Slice(0, consumed).Length;
+                offset += used;
+                if (copied == 0 && used == 0)
+                {
+                    if (available == data.Length) return; // needs more than there is
+                    available = Math.Min(data.Length, available + step);
+                }
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+        }
+    }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env python3
+"""Writes starting inputs for a fuzz target into a folder: valid requests and the bad-request corpus."""
+import os, re, sys
+
+target, out = sys.argv[1], sys.argv[2]
+corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Zones.Tests", "Corpus", "bad-requests")
+
+
+def decode(text):
+    text = text.replace("\n", "")
+    text = re.sub(r"\{(.)\*(\d+)\}", lambda m: m.group(1) * min(int(m.group(2)), 2000), text)
+    out, i = bytearray(), 0
+    while i < len(text):
+        c = text[i]
+        if c != "\\":
+            out.append(ord(c)); i += 1; continue
+        e = text[i + 1]
+        if e == "x":
+            out.append(int(text[i + 2:i + 4], 16)); i += 4; continue
+        out.append({"r": 13, "n": 10, "t": 9, "0": 0, "\\": 92}[e]); i += 2
+    return bytes(out)
+
+
+seeds = []
+if target == "head":
+    seeds += [b"\x05GET / HTTP/1.1\r\nHost: t\r\n\r\n",
+              b"\x10POST /a?b=c HTTP/1.1\r\nHost: x:80\r\nContent-Length: 3\r\nAccept-Encoding: gzip;q=0.5, br\r\n\r\n"]
+    for name in sorted(os.listdir(corpus)):
+        body = open(os.path.join(corpus, name), encoding="latin-1").read().split("\n---\n", 1)[1]
+        data = decode(body)
+        if len(data) < 4096:
+            seeds.append(b"\x07" + data)
+elif target == "chunked":
+    seeds += [b"\x035\r\nhello\r\n0\r\n\r\n", b"\x013;ext=1\r\nabc\r\n0\r\nX-T: y\r\n\r\n",
+              b"\x09A\r\n0123456789\r\n1\r\nz\r\n0\r\n\r\n", b"\x020;a=\"q\"\r\n\r\n"]
+for i, s in enumerate(seeds):
+    with open(os.path.join(out, f"seed-{i:03d}"), "wb") as f:
+        f.write(s)
