@@ -1,73 +1,39 @@
-using System.Buffers;
-using System.Buffers.Text;
-
 namespace Zones.Http;
 
 /// <summary>
-/// The response body as a write-only stream, in the framing the head announced: raw bytes
-/// (Content-Length, or until close for HTTP/1.0) or chunked. Every write is flushed, so
-/// streamed output reaches the client as it is produced.
+/// The response body as a write-only stream over a <see cref="ResponseBodyWriter"/>, which
+/// applies the framing. Every write is flushed, so streamed output reaches the client as it is
+/// produced.
 /// </summary>
-internal sealed class BodyOutputStream(IResponseOutput output, bool chunked, long? declaredLength) : Stream
+internal sealed class BodyOutputStream(ResponseBodyWriter writer, int generation) : Stream
 {
-    private bool _finished;
-
-    public long BytesWritten { get; private set; }
+    private ResponseBodyWriter Writer => writer.Generation == generation
+        ? writer
+        : throw new ObjectDisposedException(nameof(BodyOutputStream), "The response this stream belonged to has been sent.");
 
     public override bool CanRead => false;
     public override bool CanSeek => false;
-    public override bool CanWrite => !_finished;
+    public override bool CanWrite => writer.Generation == generation && !writer.IsFinished;
     public override long Length => throw new NotSupportedException();
-    public override long Position { get => BytesWritten; set => throw new NotSupportedException(); }
+    public override long Position { get => writer.BytesWritten; set => throw new NotSupportedException(); }
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        WriteCore(buffer.Span);
-        await output.FlushAsync(cancellationToken);
+        var current = Writer;
+        current.WriteFramed(buffer.Span);
+        return current.FlushAsync(cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(byte[] buffer, int offset, int count) => WriteCore(buffer.AsSpan(offset, count));
+    public override void Write(byte[] buffer, int offset, int count) => Writer.WriteFramed(buffer.AsSpan(offset, count));
 
-    public override void Write(ReadOnlySpan<byte> buffer) => WriteCore(buffer);
+    public override void Write(ReadOnlySpan<byte> buffer) => Writer.WriteFramed(buffer);
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => output.FlushAsync(cancellationToken).AsTask();
+    public override Task FlushAsync(CancellationToken cancellationToken) => Writer.FlushAsync(cancellationToken).AsTask();
 
-    public override void Flush() => output.FlushAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
-
-    private void WriteCore(ReadOnlySpan<byte> data)
-    {
-        ObjectDisposedException.ThrowIf(_finished, this);
-        if (data.IsEmpty) return; // an empty chunk would end a chunked body
-        if (declaredLength is { } declared && BytesWritten + data.Length > declared)
-            throw new InvalidOperationException($"The response body is longer than its declared length of {declared} bytes.");
-        var pipe = output.Output;
-        if (chunked)
-        {
-            var head = pipe.GetSpan(18);
-            Utf8Formatter.TryFormat(data.Length, head, out var n, new System.Buffers.StandardFormat('X'));
-            head[n++] = (byte)'\r';
-            head[n++] = (byte)'\n';
-            pipe.Advance(n);
-            pipe.Write(data);
-            pipe.Write("\r\n"u8);
-        }
-        else
-        {
-            pipe.Write(data);
-        }
-        BytesWritten += data.Length;
-    }
-
-    /// <summary>Writes the last chunk (chunked framing); the body is complete after this.</summary>
-    public void Finish()
-    {
-        if (_finished) return;
-        _finished = true;
-        if (chunked) output.Output.Write("0\r\n\r\n"u8);
-    }
+    public override void Flush() => Writer.FlushAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

@@ -59,7 +59,9 @@ public sealed class HttpRequest
     public Stream Body { get; internal set; } = Stream.Null;
 
     /// <summary>Trailer fields of a chunked body; filled once the body has been read to its end.</summary>
-    public HttpHeaders Trailers { get; } = new(0);
+    public HttpHeaders Trailers => _trailers ??= new HttpHeaders(0);
+
+    private HttpHeaders? _trailers;
 
     public bool IsHead => ReferenceEquals(Method, HttpMethods.Head) || Method == HttpMethods.Head;
 

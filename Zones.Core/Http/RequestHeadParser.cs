@@ -89,7 +89,10 @@ internal static class RequestHeadParser
         var question = pathAndQuery.IndexOf((byte)'?');
         var rawPath = question < 0 ? pathAndQuery : pathAndQuery[..question];
         var query = question < 0 ? "" : Encoding.ASCII.GetString(pathAndQuery[(question + 1)..]);
-        var path = rawPath.IsEmpty ? "/" : RequestPath.Decode(rawPath);
+        // The common case — an origin-form target with nothing to decode and no query — reuses the target string.
+        var path = rawPath.IsEmpty ? "/"
+            : rawPath.Length == targetBytes.Length && RequestPath.IsPlain(rawPath) ? target
+            : RequestPath.Decode(rawPath);
         return (method, target, path, query, version, authority);
     }
 

@@ -12,10 +12,12 @@ internal static class RequestPath
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>True when decoding would return the bytes unchanged: no percent-encoding, no dot segment.</summary>
+    public static bool IsPlain(ReadOnlySpan<byte> raw) => raw.IndexOf((byte)'%') < 0 && raw.IndexOf("/."u8) < 0;
+
     public static string Decode(ReadOnlySpan<byte> raw)
     {
-        if (raw.IndexOf((byte)'%') < 0 && raw.IndexOf("/."u8) < 0)
-            return Encoding.ASCII.GetString(raw); // the common case: nothing to decode, no dot segment
+        if (IsPlain(raw)) return Encoding.ASCII.GetString(raw);
 
         var rented = ArrayPool<byte>.Shared.Rent(raw.Length);
         try

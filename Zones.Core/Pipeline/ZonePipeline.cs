@@ -16,8 +16,9 @@ public static class ZonePipeline
         ZoneState? single = initial;
         List<ZoneState>? many = null;
 
-        foreach (var zone in table.Zones)
+        for (var z = 0; z < table.Count; z++)
         {
+            var zone = table[z];
             if (many is null)
             {
                 if (single is null) break;

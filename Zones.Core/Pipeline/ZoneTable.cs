@@ -5,5 +5,14 @@ public sealed class ZoneTable(IReadOnlyList<Zone> zones)
 {
     public static readonly ZoneTable Empty = new([]);
 
-    public IReadOnlyList<Zone> Zones { get; } = zones;
+    private readonly Zone[] _zones = [.. zones];
+
+    public IReadOnlyList<Zone> Zones => _zones;
+
+    /// <summary>The zones as an array, so the per-request walk needs no enumerator.</summary>
+    internal ReadOnlySpan<Zone> Span => _zones;
+
+    internal Zone this[int index] => _zones[index];
+
+    internal int Count => _zones.Length;
 }

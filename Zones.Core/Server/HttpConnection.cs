@@ -23,6 +23,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
     private readonly PipeWriter _output;
     private readonly HeaderValueCache _headerCache = new();
     private readonly RequestBodyReader _body;
+    private readonly ResponseBodyWriter _bodyWriter;
     private readonly CancellationTokenSource _aborted = new();
     private HeadScanner _scanner;
 
@@ -42,6 +43,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
         _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
         _body = new RequestBodyReader(this);
+        _bodyWriter = new ResponseBodyWriter(this);
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
         LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
     }
@@ -99,6 +101,9 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
 
     // ---- reading a request head -------------------------------------------------------------
 
+    // Pooled: this method waits for the network on every request, and a fresh box each time
+    // would be the largest allocation of a keep-alive request.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<HttpRequest?> ReadRequestHeadAsync(bool firstRequest)
     {
         var limits = Limits;
@@ -315,12 +320,12 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
             long sent = 0;
             if (bodyAllowed && !request.IsHead && length != 0)
             {
-                var stream = new BodyOutputStream(this, chunked, length);
-                var writer = new ResponseBodyWriter(this, stream, rawPipeAllowed: !chunked && length is not null);
+                var writer = _bodyWriter;
+                writer.Reset(chunked, length);
                 try
                 {
                     await body.WriteAsync(writer, _aborted.Token);
-                    stream.Finish();
+                    writer.Finish();
                 }
                 catch (Exception e) when (!IsConnectionLoss(e))
                 {
@@ -328,7 +333,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
                     Log.ResponseFailed(_server.Logger, request.ToString(), e);
                     throw new ConnectionAbortedException("The response body failed after the head was sent.", e);
                 }
-                sent = length ?? stream.BytesWritten;
+                sent = length ?? writer.BytesWritten;
             }
             await FlushAsync(_aborted.Token);
             _server.Metrics.ResponseSent(status, sent);
@@ -420,7 +425,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
         {
             var response = ZoneResponse.ForStatus(status, reason);
             ResponseHeadWriter.Write(_output, status, response.Headers, null, response.Body.Length, chunked: false, ConnectionHeader.Close, _server.ServerLine);
-            await response.Body.WriteAsync(new ResponseBodyWriter(this, Stream.Null, rawPipeAllowed: true), CancellationToken.None);
+            await response.Body.WriteAsync(new ResponseBodyWriter(this, chunked: false, response.Body.Length), CancellationToken.None);
             await FlushAsync(_aborted.Token);
             _server.Metrics.ResponseSent(status, response.Body.Length ?? 0);
         }
