@@ -71,8 +71,15 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
                 var request = await ReadRequestHeadAsync(first);
                 if (request is null) break;
                 first = false;
-                var (keepAlive, linger) = await ProcessRequestAsync(request);
-                lingerOnClose = linger;
+                bool keepAlive;
+                try
+                {
+                    (keepAlive, lingerOnClose) = await ProcessRequestAsync(request);
+                }
+                finally
+                {
+                    await EndRequestAsync(request);
+                }
                 if (!keepAlive) break;
             }
         }
@@ -260,6 +267,19 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
         _body.EndRequest();
         AccessLog(request, response.Status, bytes, started);
         return (keepAlive, linger);
+    }
+
+    /// <summary>Disposes what the request registered (a form's temporary files…), however the request ended.</summary>
+    private async ValueTask EndRequestAsync(HttpRequest request)
+    {
+        try
+        {
+            await request.EndAsync();
+        }
+        catch (Exception e)
+        {
+            Log.RequestCleanupFailed(_server.Logger, request.ToString(), e);
+        }
     }
 
     /// <summary>Lets the body open its file (or whatever it needs) while a clean error can still be sent instead.</summary>
