@@ -11,6 +11,10 @@ public static class BuiltInHandlers
         services.AddZoneHandler<ForbiddenHandler>("forbidden");
         services.AddZoneHandler<RedirectHandler, RedirectOptions>("redirect");
         services.AddZoneHandler<VarsHandler>("vars");
+        services.AddZonesFeeds();
+        services.AddZoneHandler<EventStreamHandler, EventStreamOptions>("eventstream");
+        services.AddZoneHandler<LongPollHandler, LongPollOptions>("longpoll");
+        services.AddZoneHandler<PublishHandler, PublishOptions>("publish");
         return services;
     }
 }

@@ -403,13 +403,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
     /// <summary>Flushes with a deadline from the minimum response data rate: a client that stops reading is cut off.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        var limits = Limits;
-        if (limits.MinResponseDataRate > 0)
-        {
-            var pending = _output.CanGetUnflushedBytes ? _output.UnflushedBytes : 0;
-            var allowed = limits.MinResponseDataRateGracePeriod + TimeSpan.FromSeconds(pending / limits.MinResponseDataRate);
-            Volatile.Write(ref _writeDeadline, Environment.TickCount64 + (long)allowed.TotalMilliseconds);
-        }
+        if (Limits.MinResponseDataRate > 0) ArmWriteDeadline();
         try
         {
             var result = await _output.FlushAsync(cancellationToken);
@@ -419,6 +413,16 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
         {
             Volatile.Write(ref _writeDeadline, 0);
         }
+    }
+
+    /// <summary>The time the bytes waiting in the output may take to leave: the grace period, plus their size at the minimum data rate unless <paramref name="graceOnly"/>.</summary>
+    private void ArmWriteDeadline(bool graceOnly = false)
+    {
+        var limits = Limits;
+        var pending = _output.CanGetUnflushedBytes ? _output.UnflushedBytes : 0;
+        var allowed = limits.MinResponseDataRateGracePeriod
+            + (limits.MinResponseDataRate > 0 && !graceOnly ? TimeSpan.FromSeconds(pending / limits.MinResponseDataRate) : TimeSpan.Zero);
+        Volatile.Write(ref _writeDeadline, Environment.TickCount64 + (long)allowed.TotalMilliseconds);
     }
 
     private async ValueTask TryWriteErrorAsync(int status, string reason)
@@ -490,7 +494,12 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
     {
         try
         {
+            // Completing writes out what is still buffered. Responses are flushed already, so
+            // anything left is a write a take-over abandoned because the client stopped reading:
+            // give it the grace period only, or that client would hold the connection for ever.
+            ArmWriteDeadline(graceOnly: true);
             await _output.CompleteAsync();
+            Volatile.Write(ref _writeDeadline, 0);
             if (linger && _socket.Connected)
             {
                 // Closing with unread request bytes makes the kernel send RST, which can destroy the
