@@ -16,17 +16,7 @@ public sealed class FeedsAndTemplatesHostTests : IDisposable
     {
         var path = Path.Combine(_folder, "zones.json");
         await File.WriteAllTextAsync(path, json);
-        var host = Zones.Host.ZonesHost.CreateBuilder(["--zones", path, "--urls", "http://127.0.0.1:0"]).Build();
-        try
-        {
-            await host.StartAsync();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-        return host;
+        return await HostTests.StartAsync("--zones", path, "--urls", "http://127.0.0.1:0");
     }
 
     [Fact]
