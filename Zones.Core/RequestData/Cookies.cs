@@ -25,6 +25,6 @@ public static class Cookies
                 (items ??= []).Add(new(new string(name), new string(value)));
             }
         }
-        return items is null ? ParameterList.Empty : new ParameterList(items, true);
+        return items is null ? ParameterList.Empty : ParameterList.Wrap(items);
     }
 }

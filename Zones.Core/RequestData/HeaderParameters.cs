@@ -69,7 +69,7 @@ internal readonly record struct HeaderParameters(string Value, ParameterList Par
             parameters.RemoveAll(p => p.Key == name);
             parameters.Add(new(name, decoded));
         }
-        return new(value, new ParameterList(parameters, true));
+        return new(value, ParameterList.Wrap(parameters));
     }
 
     /// <summary>charset'language'percent-encoded; only UTF-8 and ISO-8859-1 are understood (as RFC 8187 requires).</summary>

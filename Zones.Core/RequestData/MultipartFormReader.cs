@@ -52,7 +52,7 @@ internal static class MultipartFormReader
                 files.Add(new FormFile(name, fileName, headers[HeaderNames.ContentType] ?? "application/octet-stream", headers, length, memory, path));
             }
             done = true;
-            return new RequestForm(new ParameterList(fields, true), files);
+            return new RequestForm(ParameterList.Wrap(fields), files);
         }
         finally
         {

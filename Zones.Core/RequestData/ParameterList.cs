@@ -11,9 +11,12 @@ public sealed class ParameterList : IReadOnlyList<KeyValuePair<string, string>>
 
     private readonly List<KeyValuePair<string, string>> _items;
 
-    public ParameterList(IEnumerable<KeyValuePair<string, string>> items) => _items = [.. items];
+    public ParameterList(IEnumerable<KeyValuePair<string, string>> items) : this(new List<KeyValuePair<string, string>>(items)) { }
 
-    internal ParameterList(List<KeyValuePair<string, string>> items, bool _) => _items = items;
+    private ParameterList(List<KeyValuePair<string, string>> items) => _items = items;
+
+    /// <summary>Takes ownership of a list the parser built, without copying it.</summary>
+    internal static ParameterList Wrap(List<KeyValuePair<string, string>> items) => new(items);
 
     public int Count => _items.Count;
 

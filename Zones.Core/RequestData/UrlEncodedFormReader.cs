@@ -26,7 +26,7 @@ internal static class UrlEncodedFormReader
             {
                 AddPair(buffer, fields, limits);
                 reader.AdvanceTo(buffer.End);
-                return new RequestForm(new ParameterList(fields, true), []);
+                return new RequestForm(ParameterList.Wrap(fields), []);
             }
             reader.AdvanceTo(buffer.Start, buffer.End);
         }

@@ -25,7 +25,7 @@ public static class UrlEncoding
                 ? new(Decode(pair), "")
                 : new(Decode(pair[..eq]), Decode(pair[(eq + 1)..])));
         }
-        return new ParameterList(items, true);
+        return ParameterList.Wrap(items);
     }
 
     /// <summary>Decodes one component of a query or form: '+' → space, %XX → byte, bytes → UTF-8.</summary>
