@@ -11,6 +11,11 @@ public static class BuiltInHandlers
         services.AddZoneHandler<ForbiddenHandler>("forbidden");
         services.AddZoneHandler<RedirectHandler, RedirectOptions>("redirect");
         services.AddZoneHandler<VarsHandler>("vars");
+        services.AddZoneHandler<TemplateFileHandler, TemplateFileOptions>("templatefile", requiresRoot: true);
+        services.AddZonesFeeds();
+        services.AddZoneHandler<EventStreamHandler, EventStreamOptions>("eventstream");
+        services.AddZoneHandler<LongPollHandler, LongPollOptions>("longpoll");
+        services.AddZoneHandler<PublishHandler, PublishOptions>("publish");
         return services;
     }
 }

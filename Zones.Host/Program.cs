@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Zones;
 using Zones.Host;
 
@@ -6,5 +7,8 @@ var builder = ZonesHost.CreateBuilder(args);
 
 // Your own handlers, by the name zones.json uses for them.
 builder.Services.AddZoneHandler<HelloHandler>("hello");
+
+// The demo's live page: the time, published to the "clock" feed every second.
+builder.Services.AddHostedService<ClockPublisher>();
 
 return await ZonesHost.RunAsync(builder);

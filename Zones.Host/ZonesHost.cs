@@ -49,6 +49,7 @@ public static class ZonesHost
 
         builder.Services.AddZones(builder.Configuration, zoneFile);
         builder.Services.AddBuiltInZoneHandlers();
+        builder.Services.Configure<FeedsOptions>(builder.Configuration.GetSection("Feeds"));
         builder.Services.PostConfigure<ServerOptions>(options =>
         {
             // ASP.NET Core's convention: --urls "http://127.0.0.1:8080;http://[::1]:8080".

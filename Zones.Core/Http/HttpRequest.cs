@@ -7,7 +7,7 @@ namespace Zones;
 /// server worked out from it (decoded path, query, framing). Immutable for handlers; a handler
 /// that wants to rewrite the path changes its <see cref="ZoneState"/>, not the request.
 /// </summary>
-public sealed class HttpRequest
+public sealed partial class HttpRequest
 {
     internal HttpRequest(string method, string target, string path, string queryString, HttpVersion version, HttpHeaders headers)
     {

@@ -73,8 +73,15 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
                 var request = await ReadRequestHeadAsync(first);
                 if (request is null) break;
                 first = false;
-                var (keepAlive, linger) = await ProcessRequestAsync(request);
-                lingerOnClose = linger;
+                bool keepAlive;
+                try
+                {
+                    (keepAlive, lingerOnClose) = await ProcessRequestAsync(request);
+                }
+                finally
+                {
+                    await EndRequestAsync(request);
+                }
                 if (!keepAlive) break;
             }
         }
@@ -280,6 +287,19 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
         return (keepAlive, linger);
     }
 
+    /// <summary>Disposes what the request registered (a form's temporary files…), however the request ended.</summary>
+    private async ValueTask EndRequestAsync(HttpRequest request)
+    {
+        try
+        {
+            await request.EndAsync();
+        }
+        catch (Exception e)
+        {
+            Log.RequestCleanupFailed(_server.Logger, request.ToString(), e);
+        }
+    }
+
     /// <summary>Lets the body open its file (or whatever it needs) while a clean error can still be sent instead.</summary>
     private async ValueTask<ZoneResponse> PrepareAsync(ZoneResponse response, HttpRequest request)
     {
@@ -401,13 +421,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
     /// <summary>Flushes with a deadline from the minimum response data rate: a client that stops reading is cut off.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        var limits = Limits;
-        if (limits.MinResponseDataRate > 0)
-        {
-            var pending = _output.CanGetUnflushedBytes ? _output.UnflushedBytes : 0;
-            var allowed = limits.MinResponseDataRateGracePeriod + TimeSpan.FromSeconds(pending / limits.MinResponseDataRate);
-            Volatile.Write(ref _writeDeadline, Environment.TickCount64 + (long)allowed.TotalMilliseconds);
-        }
+        if (Limits.MinResponseDataRate > 0) ArmWriteDeadline();
         try
         {
             var result = await _output.FlushAsync(cancellationToken);
@@ -417,6 +431,16 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
         {
             Volatile.Write(ref _writeDeadline, 0);
         }
+    }
+
+    /// <summary>The time the bytes waiting in the output may take to leave: the grace period, plus their size at the minimum data rate unless <paramref name="graceOnly"/>.</summary>
+    private void ArmWriteDeadline(bool graceOnly = false)
+    {
+        var limits = Limits;
+        var pending = _output.CanGetUnflushedBytes ? _output.UnflushedBytes : 0;
+        var allowed = limits.MinResponseDataRateGracePeriod
+            + (limits.MinResponseDataRate > 0 && !graceOnly ? TimeSpan.FromSeconds(pending / limits.MinResponseDataRate) : TimeSpan.Zero);
+        Volatile.Write(ref _writeDeadline, Environment.TickCount64 + (long)allowed.TotalMilliseconds);
     }
 
     private async ValueTask TryWriteErrorAsync(int status, string reason)
@@ -488,7 +512,12 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
     {
         try
         {
+            // Completing writes out what is still buffered. Responses are flushed already, so
+            // anything left is a write a take-over abandoned because the client stopped reading:
+            // give it the grace period only, or that client would hold the connection for ever.
+            ArmWriteDeadline(graceOnly: true);
             await _output.CompleteAsync();
+            Volatile.Write(ref _writeDeadline, 0);
             if (linger && _socket.Connected)
             {
                 // Closing with unread request bytes makes the kernel send RST, which can destroy the

@@ -20,7 +20,7 @@ public sealed class HostTests : IDisposable
         return path;
     }
 
-    private static async Task<IHost> StartAsync(params string[] args)
+    internal static async Task<IHost> StartAsync(params string[] args)
     {
         var builder = Zones.Host.ZonesHost.CreateBuilder(args);
         var host = builder.Build();

@@ -1,0 +1,29 @@
+namespace Zones.Handlers;
+
+/// <summary>
+/// How the feed handlers find their feed: the zone's "Feed" option (the zone answers only its own
+/// path), or else the path segment after the prefix (<c>/events/news</c> → "news").
+/// </summary>
+internal static class FeedZone
+{
+    /// <summary>The feed this request names, or null when the path is not one this zone answers.</summary>
+    public static string? FeedOf(ZoneContext context, string? configured)
+    {
+        var suffix = context.Suffix;
+        if (configured is not null) return suffix is "" or "/" ? configured : null;
+        var name = suffix.TrimStart('/');
+        return FeedNames.IsValid(name) ? name : null;
+    }
+
+    public static IEnumerable<string> ValidateFeedOption(string? feed)
+    {
+        if (feed is not null && !FeedNames.IsValid(feed))
+            yield return $"\"Feed\" \"{feed}\" is not a valid feed name: use 1 to {FeedNames.MaxLength} letters, digits, '.', '_', '-' or '~' (or leave it out to take the feed from the path)";
+    }
+
+    public static ZoneResult MethodNotAllowed(string allow) =>
+        ZoneResult.Respond(ZoneResponse.ForStatus(405).WithHeader(HeaderNames.Allow, allow));
+
+    public static ZoneResult NoSuchFeed(string name) =>
+        ZoneResult.Respond(ZoneResponse.ForStatus(404, $"There is no feed \"{name}\"."));
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging;
+using Zones.Handlers;
+using Zones.Tests.Infrastructure;
+
+namespace Zones.Tests.Feeds;
+
+/// <summary>A test server with the three feed handlers: /events (eventstream), /poll (longpoll), /feeds (publish).</summary>
+internal static class FeedServer
+{
+    public static Task<TestServer> StartAsync(IFeeds feeds, EventStreamOptions? events = null, LongPollOptions? poll = null,
+        PublishOptions? publish = null, ILoggerFactory? loggers = null, params Zone[] more)
+    {
+        loggers ??= LoggerFactory.Create(_ => { });
+        Zone[] zones =
+        [
+            new("/events", new EventStreamHandler(events ?? new EventStreamOptions(), feeds, loggers.CreateLogger<EventStreamHandler>()), null, "eventstream"),
+            new("/poll", new LongPollHandler(poll ?? new LongPollOptions(), feeds), null, "longpoll"),
+            new("/feeds", new PublishHandler(publish ?? new PublishOptions(), feeds), null, "publish"),
+            .. more,
+        ];
+        return TestServer.StartAsync(zones, null);
+    }
+
+    /// <summary>Opens an event stream with HttpClient and returns the response (headers read) and a reader over its body.</summary>
+    public static async Task<(HttpResponseMessage Response, SseClient Events)> OpenAsync(HttpClient client, string path, string? lastEventId = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (lastEventId is not null) request.Headers.Add("Last-Event-ID", lastEventId);
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        return (response, new SseClient(await response.Content.ReadAsStreamAsync()));
+    }
+
+    /// <summary>Waits for a condition that another thread makes true (subscriber counts, connection counts).</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("Timed out waiting until " + what);
+            await Task.Delay(10);
+        }
+    }
+}
+
+/// <summary>Real feeds that also say when a long-poll has started waiting, so a test can publish only then.</summary>
+internal sealed class ObservedFeeds(IFeeds inner) : IFeeds
+{
+    private TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Waiting => _waiting.Task;
+
+    public void ResetWaiting() => _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<IReadOnlyList<FeedEvent>> WaitAsync(string feed, long after, TimeSpan timeout, int max = int.MaxValue, CancellationToken cancellationToken = default)
+    {
+        var task = inner.WaitAsync(feed, after, timeout, max, cancellationToken);
+        _waiting.TrySetResult();
+        return task;
+    }
+
+    public FeedEvent Publish(string feed, string eventName, string data) => inner.Publish(feed, eventName, data);
+    public void Declare(string feed) => inner.Declare(feed);
+    public bool Exists(string feed) => inner.Exists(feed);
+    public IReadOnlyCollection<string> Names => inner.Names;
+    public long LastId(string feed) => inner.LastId(feed);
+    public int SubscriberCount(string feed) => inner.SubscriberCount(feed);
+    public FeedSubscription Subscribe(string feed, long? after = null, int replayLast = 0) => inner.Subscribe(feed, after, replayLast);
+    public IReadOnlyList<FeedEvent> Since(string feed, long after, int max = int.MaxValue) => inner.Since(feed, after, max);
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Text.Json;
+using Zones.Handlers;
+
+namespace Zones.Tests.Feeds;
+
+public sealed class LongPollTests
+{
+    [Fact]
+    public async Task A_waiting_poll_is_woken_by_a_publish_and_gets_a_json_array()
+    {
+        var feeds = new ObservedFeeds(new InProcessFeeds(new FeedsOptions { Names = ["f"] }));
+        await using var server = await FeedServer.StartAsync(feeds, poll: new LongPollOptions { Timeout = TimeSpan.FromSeconds(30) });
+        using var client = server.CreateClient();
+        var poll = client.GetAsync("/poll/f?after=0");
+        await feeds.Waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        feeds.Publish("f", "tick", "line 1\nline \"2\"");
+        using var response = await poll;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var e = Assert.Single(json.RootElement.EnumerateArray());
+        Assert.Equal(1, e.GetProperty("id").GetInt64());
+        Assert.Equal("tick", e.GetProperty("event").GetString());
+        Assert.Equal("line 1\nline \"2\"", e.GetProperty("data").GetString());
+        Assert.True(e.GetProperty("time").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-1));
+    }
+
+    [Fact]
+    public async Task A_poll_with_nothing_new_answers_204_after_its_timeout()
+    {
+        var feeds = new InProcessFeeds(new FeedsOptions { Names = ["f"] });
+        await using var server = await FeedServer.StartAsync(feeds, poll: new LongPollOptions { Timeout = TimeSpan.FromMilliseconds(300) });
+        using var client = server.CreateClient();
+        using var response = await client.GetAsync("/poll/f");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_poll_behind_the_feed_answers_at_once_with_at_most_max_events()
+    {
+        var feeds = new InProcessFeeds(new FeedsOptions { Names = ["f"] });
+        for (var i = 1; i <= 5; i++) feeds.Publish("f", "message", i.ToString());
+        await using var server = await FeedServer.StartAsync(feeds, poll: new LongPollOptions { MaxEvents = 2, Timeout = TimeSpan.FromMinutes(5) });
+        using var client = server.CreateClient();
+        using var json = JsonDocument.Parse(await client.GetStringAsync("/poll/f?after=1"));
+        Assert.Equal([2L, 3L], json.RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetInt64()));
+    }
+
+    [Theory]
+    [InlineData("/poll/f?after=-1", HttpStatusCode.BadRequest)]
+    [InlineData("/poll/f?after=abc", HttpStatusCode.BadRequest)]
+    [InlineData("/poll/missing?after=0", HttpStatusCode.NotFound)]
+    public async Task Bad_cursors_and_unknown_feeds_are_refused(string path, HttpStatusCode status)
+    {
+        var feeds = new InProcessFeeds(new FeedsOptions { Names = ["f"] });
+        await using var server = await FeedServer.StartAsync(feeds);
+        using var client = server.CreateClient();
+        using var response = await client.GetAsync(path);
+        Assert.Equal(status, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task One_publish_reaches_an_event_stream_client_and_a_long_poll_client()
+    {
+        var feeds = new ObservedFeeds(new InProcessFeeds(new FeedsOptions { Names = ["news"] }));
+        await using var server = await FeedServer.StartAsync(feeds);
+        using var client = server.CreateClient();
+        var (response, events) = await FeedServer.OpenAsync(client, "/events/news");
+        using (response)
+        using (events)
+        {
+            await FeedServer.WaitUntilAsync(() => feeds.SubscriberCount("news") == 1, "the stream is subscribed");
+            var poll = client.GetAsync("/poll/news?after=0");
+            await feeds.Waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+            // Published over HTTP, like curl -d 'hello' http://127.0.0.1:8080/feeds/news
+            using var published = await client.PostAsync("/feeds/news", new StringContent("hello"));
+            Assert.Equal("{\"feed\":\"news\",\"id\":1}\n", await published.Content.ReadAsStringAsync());
+
+            var streamed = await events.ReadEventAsync();
+            using var polled = await poll;
+            using var json = JsonDocument.Parse(await polled.Content.ReadAsStringAsync());
+            var e = Assert.Single(json.RootElement.EnumerateArray());
+            Assert.Equal(("1", "hello"), (streamed.Id, streamed.Data));
+            Assert.Equal((1L, "hello"), (e.GetProperty("id").GetInt64(), e.GetProperty("data").GetString()));
+        }
+    }
+}

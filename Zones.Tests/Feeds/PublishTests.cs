@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Zones.Handlers;
+
+namespace Zones.Tests.Feeds;
+
+public sealed class PublishTests
+{
+    [Fact]
+    public async Task A_post_publishes_its_body_with_the_event_name_from_the_query()
+    {
+        var feeds = new InProcessFeeds();
+        await using var server = await FeedServer.StartAsync(feeds);
+        using var client = server.CreateClient();
+        using var response = await client.PostAsync("/feeds/news?event=headline", new StringContent("Zones ships SSE\nand long-poll"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("{\"feed\":\"news\",\"id\":1}\n", await response.Content.ReadAsStringAsync());
+        var e = Assert.Single(feeds.Since("news", 0));
+        Assert.Equal(("headline", "Zones ships SSE\nand long-poll"), (e.Name, e.Data));
+    }
+
+    [Fact]
+    public async Task Curl_can_publish()
+    {
+        if (!File.Exists("/usr/bin/curl")) Assert.Skip("curl is not installed (apt-get install -y curl)");
+        var feeds = new InProcessFeeds();
+        await using var server = await FeedServer.StartAsync(feeds);
+        using var curl = Process.Start(new ProcessStartInfo("/usr/bin/curl", ["-sS", "-d", "hello", $"{server.BaseAddress}feeds/news"]) { RedirectStandardOutput = true })!;
+        var output = await curl.StandardOutput.ReadToEndAsync();
+        await curl.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        Assert.Equal("{\"feed\":\"news\",\"id\":1}\n", output);
+        Assert.Equal("hello", feeds.Since("news", 0).Single().Data);
+    }
+
+    [Theory]
+    [InlineData("GET", "/feeds/news", "", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("POST", "/feeds/bad%20name", "x", HttpStatusCode.NotImplemented)] // not a feed name: the zone passes
+    [InlineData("POST", "/feeds/news?event=two%20words", "x", HttpStatusCode.BadRequest)]
+    public async Task Bad_publishes_are_refused(string method, string path, string body, HttpStatusCode status)
+    {
+        var feeds = new InProcessFeeds();
+        await using var server = await FeedServer.StartAsync(feeds);
+        using var client = server.CreateClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST") request.Content = new StringContent(body);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(status, response.StatusCode);
+        Assert.Empty(feeds.Names);
+    }
+
+    [Fact]
+    public async Task Data_over_the_limit_is_413()
+    {
+        var feeds = new InProcessFeeds();
+        await using var server = await FeedServer.StartAsync(feeds, publish: new PublishOptions { MaxDataSize = 10 });
+        using var client = server.CreateClient();
+        using var response = await client.PostAsync("/feeds/news", new StringContent("more than ten bytes"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, "/feeds/news") { Content = new StreamContent(new Zones.Tests.RequestData.UnknownLengthStream(new MemoryStream(Encoding.ASCII.GetBytes("more than ten bytes")))) };
+        using var chunkedResponse = await client.SendAsync(chunked);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunkedResponse.StatusCode);
+        Assert.Equal(0, feeds.LastId("news"));
+    }
+
+    [Theory]
+    [InlineData("192.0.2.10", false, 403)]
+    [InlineData("::ffff:192.0.2.10", false, 403)]
+    [InlineData("192.0.2.10", true, 200)]
+    [InlineData("127.0.0.1", false, 200)]
+    [InlineData("::1", false, 200)]
+    [InlineData("::ffff:127.0.0.1", false, 200)]
+    public async Task Only_loopback_clients_may_publish_unless_remote_publishing_is_allowed(string remote, bool allowRemote, int status)
+    {
+        var feeds = new InProcessFeeds();
+        var handler = new PublishHandler(new PublishOptions { AllowRemote = allowRemote }, feeds);
+        var request = Requests.Post("/feeds/news", "hi", new IPEndPoint(IPAddress.Parse(remote), 50000));
+        var result = await handler.HandleAsync(new ZoneContext(new ZoneState(request), new Zone("/feeds", handler)));
+        Assert.Equal(status, result.Response!.Status);
+        Assert.Equal(status == 200 ? 1 : 0, feeds.LastId("news"));
+    }
+}
+
+/// <summary>Requests built in memory, for handler tests that need what a socket cannot fake (a remote address).</summary>
+internal static class Requests
+{
+    public static HttpRequest Post(string target, string body, IPEndPoint remote)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var question = target.IndexOf('?');
+        var request = new HttpRequest("POST", target, question < 0 ? target : target[..question], question < 0 ? "" : target[(question + 1)..],
+            Zones.HttpVersion.Http11, new HttpHeaders())
+        {
+            RemoteEndPoint = remote,
+            ContentLength = bytes.Length,
+            Body = new MemoryStream(bytes),
+        };
+        return request;
+    }
+}
