@@ -11,12 +11,13 @@ public sealed class ZoneContext
     private string? _fsPath;
     private bool _fsPathDone;
 
-    public ZoneContext(ZoneState state, Zone zone, IServiceProvider? services = null, CancellationToken requestAborted = default)
+    public ZoneContext(ZoneState state, Zone zone, IServiceProvider? services = null, CancellationToken requestAborted = default, CancellationToken serverStopping = default)
     {
         State = state;
         Zone = zone;
         Services = services ?? EmptyServices.Instance;
         RequestAborted = requestAborted;
+        ServerStopping = serverStopping;
     }
 
     public ZoneState State { get; }
@@ -61,6 +62,12 @@ public sealed class ZoneContext
 
     /// <summary>Cancelled when the client goes away or the server stops hard.</summary>
     public CancellationToken RequestAborted { get; }
+
+    /// <summary>
+    /// Cancelled when the server begins a graceful shutdown. A handler that waits (a long poll)
+    /// should answer now rather than hold the shutdown up until its timeout.
+    /// </summary>
+    public CancellationToken ServerStopping { get; }
 
     private sealed class EmptyServices : IServiceProvider
     {

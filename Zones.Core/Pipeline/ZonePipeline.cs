@@ -9,7 +9,7 @@ namespace Zones;
 public static class ZonePipeline
 {
     public static async ValueTask<(ZoneResult Result, ZoneState State)> RunAsync(
-        ZoneTable table, ZoneState initial, IServiceProvider? services = null, CancellationToken requestAborted = default)
+        ZoneTable table, ZoneState initial, IServiceProvider? services = null, CancellationToken requestAborted = default, CancellationToken serverStopping = default)
     {
         // Most requests never fork, so one state is carried without a list until a handler
         // offers alternatives.
@@ -23,7 +23,7 @@ public static class ZonePipeline
             {
                 if (single is null) break;
                 if (!zone.Matches(single.Path)) continue;
-                var result = await zone.Handler.HandleAsync(new ZoneContext(single, zone, services, requestAborted));
+                var result = await zone.Handler.HandleAsync(new ZoneContext(single, zone, services, requestAborted, serverStopping));
                 switch (result.Kind)
                 {
                     case ZoneResultKind.Pass:
@@ -43,7 +43,7 @@ public static class ZonePipeline
                 foreach (var state in many)
                 {
                     if (!zone.Matches(state.Path)) { next.Add(state); continue; }
-                    var result = await zone.Handler.HandleAsync(new ZoneContext(state, zone, services, requestAborted));
+                    var result = await zone.Handler.HandleAsync(new ZoneContext(state, zone, services, requestAborted, serverStopping));
                     switch (result.Kind)
                     {
                         case ZoneResultKind.Pass: next.Add(state); break;

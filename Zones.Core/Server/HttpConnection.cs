@@ -233,7 +233,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
                 var options = new ZoneResponse(200).WithHeader(HeaderNames.Allow, "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS");
                 return await FinishAsync(request, options, null, mustClose: false, started);
             }
-            var (result, state) = await ZonePipeline.RunAsync(_server.Table, new ZoneState(request), _server.Services, _aborted.Token);
+            var (result, state) = await ZonePipeline.RunAsync(_server.Table, new ZoneState(request), _server.Services, _aborted.Token, _server.StoppingToken);
             if (result.Kind == ZoneResultKind.TakeOver)
                 return (await RunTakeOverAsync(state, result.TakeOverRun!, started), false);
             response = result.Response!;

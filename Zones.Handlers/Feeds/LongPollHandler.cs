@@ -53,7 +53,14 @@ public sealed class LongPollHandler : IZoneHandler
         else if (!long.TryParse(afterText, NumberStyles.None, CultureInfo.InvariantCulture, out after))
             return ZoneResult.Respond(ZoneResponse.ForStatus(400, "\"after\" must be an event id (a whole number of 0 or more)."));
 
-        var events = await _feeds.WaitAsync(feed, after, _options.Timeout, _options.MaxEvents, context.RequestAborted);
+        // A shutdown ends the wait early with whatever there is (usually nothing: 204), so polls
+        // do not hold the server up until their timeout.
+        IReadOnlyList<FeedEvent> events;
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, context.ServerStopping))
+        {
+            try { events = await _feeds.WaitAsync(feed, after, _options.Timeout, _options.MaxEvents, wait.Token); }
+            catch (OperationCanceledException) when (context.ServerStopping.IsCancellationRequested) { events = []; }
+        }
         if (events.Count == 0) return ZoneResult.Respond(new ZoneResponse(204).WithHeader(HeaderNames.CacheControl, "no-store"));
         return ZoneResult.Respond(ZoneResponse.Bytes(ToJson(events), "application/json").WithHeader(HeaderNames.CacheControl, "no-store"));
     }

@@ -37,6 +37,20 @@ public sealed class LongPollTests
     }
 
     [Fact]
+    public async Task A_waiting_poll_answers_204_at_once_when_the_server_stops()
+    {
+        var feeds = new ObservedFeeds(new InProcessFeeds(new FeedsOptions { Names = ["f"] }));
+        await using var server = await FeedServer.StartAsync(feeds, poll: new LongPollOptions { Timeout = TimeSpan.FromMinutes(5) });
+        using var client = server.CreateClient();
+        var poll = client.GetAsync("/poll/f?after=0");
+        await feeds.Waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        var stop = server.Server.StopAsync();
+        using var response = await poll.WaitAsync(TimeSpan.FromSeconds(20)); // not the 5-minute timeout
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        await stop.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public async Task A_poll_behind_the_feed_answers_at_once_with_at_most_max_events()
     {
         var feeds = new InProcessFeeds(new FeedsOptions { Names = ["f"] });
