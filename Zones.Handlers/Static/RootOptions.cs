@@ -1,0 +1,12 @@
+namespace Zones.Handlers;
+
+/// <summary>Options every handler that maps paths under the zone's Root shares.</summary>
+public class RootOptions
+{
+    /// <summary>
+    /// Follow symbolic links whose target lies outside the Root. Off by default: such a link is
+    /// treated as if it were not there (404), so a stray link cannot publish /etc. Links that stay
+    /// inside the Root always work.
+    /// </summary>
+    public bool AllowSymlinksOutsideRoot { get; set; }
+}
