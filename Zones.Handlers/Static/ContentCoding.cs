@@ -2,7 +2,7 @@ namespace Zones.Handlers;
 
 /// <summary>
 /// Chooses a content coding from Accept-Encoding (RFC 9110 §12.5.3): the highest weight wins, br
-/// before gzip when they tie, and identity wins only when the client ranks it strictly higher.
+/// before gzip when they tie, and identity wins only when the client lists it with a higher weight.
 /// No Accept-Encoding means identity: that is what every server sends such a client.
 /// </summary>
 public static class ContentCoding
@@ -18,8 +18,8 @@ public static class ContentCoding
         var gzip = gzipAvailable ? Math.Max(WeightOf(acceptEncoding, Gzip) ?? 0, WeightOf(acceptEncoding, "x-gzip") ?? 0) : 0;
         var best = Math.Max(brotli, gzip);
         if (best <= 0) return null;
-        var identity = WeightOf(acceptEncoding, "identity", wildcard: false) ?? 1;
-        if (identity > best) return null;
+        // Identity is always acceptable, but it is preferred only when the client ranks it above the codings itself.
+        if (WeightOf(acceptEncoding, "identity", wildcard: false) is { } identity && identity > best) return null;
         return brotli >= gzip ? Brotli : Gzip;
     }
 
