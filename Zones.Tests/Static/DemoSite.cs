@@ -1,6 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Zones.Hosting;
+using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.Static;
 
@@ -29,20 +28,9 @@ public sealed class DemoSite : IAsyncDisposable
 
     public static async Task<DemoSite> StartAsync()
     {
-        var builder = Zones.Host.ZonesHost.CreateBuilder(["--zones", RepositoryFile("zones.json"), "--urls", "http://127.0.0.1:0"]);
-        builder.Services.AddZoneHandler<Zones.Host.HelloHandler>("hello"); // as Program.cs does
-        var host = builder.Build();
-        try
-        {
-            await host.StartAsync();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-        var server = host.Services.GetRequiredService<ZoneServerHostedService>().Server;
-        return new DemoSite(host, new Uri(server.Urls[0].TrimEnd('/') + "/"));
+        var host = await TestHost.StartAsync(["--zones", RepositoryFile("zones.json"), "--urls", "http://127.0.0.1:0"],
+            services => services.AddZoneHandler<Zones.Host.HelloHandler>("hello")); // as Program.cs does
+        return new DemoSite(host, new Uri(TestHost.ServerOf(host).Urls[0].TrimEnd('/') + "/"));
     }
 
     public async ValueTask DisposeAsync()

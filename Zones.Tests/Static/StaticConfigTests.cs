@@ -1,7 +1,7 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Zones.Hosting;
+using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.Static;
 
@@ -19,20 +19,7 @@ public sealed class StaticConfigTests : IDisposable
         return path;
     }
 
-    private static async Task<IHost> StartAsync(string zoneFile)
-    {
-        var host = Zones.Host.ZonesHost.CreateBuilder(["--zones", zoneFile, "--urls", "http://127.0.0.1:0"]).Build();
-        try
-        {
-            await host.StartAsync();
-            return host;
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-    }
+    private static Task<IHost> StartAsync(string zoneFile) => TestHost.StartAsync(["--zones", zoneFile, "--urls", "http://127.0.0.1:0"]);
 
     [Fact]
     public async Task The_chain_runs_from_zones_json_with_its_options()
@@ -50,7 +37,7 @@ public sealed class StaticConfigTests : IDisposable
             { "Prefix": "/", "Handler": "notfound" }
             """);
         using var host = await StartAsync(path);
-        var server = host.Services.GetRequiredService<ZoneServerHostedService>().Server;
+        var server = TestHost.ServerOf(host);
         using var client = new HttpClient { BaseAddress = new Uri(server.Urls[0]) };
         Assert.Equal("start page", await client.GetStringAsync("/a/"));
         Assert.Equal("home page", await client.GetStringAsync("/b/"));
