@@ -19,8 +19,7 @@ public sealed class DirListHandler(RootOptions options) : IZoneHandler
         if (!_guard.TryResolve(context, out var path, out var refusal)) return ValueTask.FromResult(refusal);
         var folder = new DirectoryInfo(path);
         if (!folder.Exists) return ValueTask.FromResult(ZoneResult.Pass);
-        if (context.Request.Method is not ("GET" or "HEAD"))
-            return ValueTask.FromResult(ZoneResult.Respond(ZoneResponse.ForStatus(405).WithHeader(HeaderNames.Allow, "GET, HEAD")));
+        if (!ReadOnlyMethods.Allow(context.Request)) return ValueTask.FromResult(ReadOnlyMethods.MethodNotAllowed());
 
         List<FileSystemInfo> entries;
         try

@@ -11,7 +11,7 @@ public sealed class DirSlashHandler(RootOptions options) : IZoneHandler
 
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
-        if (context.Path.EndsWith('/') || context.Request.Method is not ("GET" or "HEAD")) return ValueTask.FromResult(ZoneResult.Pass);
+        if (context.Path.EndsWith('/') || !ReadOnlyMethods.Allow(context.Request)) return ValueTask.FromResult(ZoneResult.Pass);
         if (!_guard.TryResolve(context, out var path, out var refusal)) return ValueTask.FromResult(refusal);
         if (!Directory.Exists(path)) return ValueTask.FromResult(ZoneResult.Pass);
         var query = context.Request.QueryString;

@@ -34,7 +34,7 @@ public static class Preconditions
             return PreconditionOutcome.Failed;
         }
 
-        var readOnly = request.Method is "GET" or "HEAD";
+        var readOnly = ReadOnlyMethods.Allow(request);
         var ifNoneMatch = headers.GetValues(HeaderNames.IfNoneMatch);
         if (ifNoneMatch.Count > 0)
         {

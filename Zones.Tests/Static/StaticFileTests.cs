@@ -268,6 +268,20 @@ public sealed class StaticFileTests : IDisposable
     }
 
     [Fact]
+    public async Task A_fifo_in_the_root_is_answered_without_waiting_for_a_writer()
+    {
+        if (!File.Exists("/usr/bin/mkfifo")) Assert.Skip("needs /usr/bin/mkfifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("/usr/bin/mkfifo", Path.Combine(_site.Root, "pipe.txt")))
+            await mkfifo.WaitForExitAsync();
+        await using var server = await _site.StartAsync();
+        using var client = server.CreateClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var response = await client.GetAsync("/pipe.txt", timeout.Token); // opening it would block until a writer came
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, response.Content.Headers.ContentLength);
+    }
+
+    [Fact]
     public async Task An_unreadable_file_gives_403()
     {
         if (Environment.IsPrivilegedProcess) Assert.Skip("running as root, which reads every file: an unreadable file cannot be made here");
