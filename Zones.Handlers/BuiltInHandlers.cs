@@ -11,6 +11,12 @@ public static class BuiltInHandlers
         services.AddZoneHandler<ForbiddenHandler>("forbidden");
         services.AddZoneHandler<RedirectHandler, RedirectOptions>("redirect");
         services.AddZoneHandler<VarsHandler>("vars");
+        // Static sites, Wibble's chain: dirslash, indexfile, contenttype, staticfile, dirlist.
+        services.AddZoneHandler<DirSlashHandler, RootOptions>("dirslash", requiresRoot: true);
+        services.AddZoneHandler<IndexFileHandler, IndexFileOptions>("indexfile", requiresRoot: true);
+        services.AddZoneHandler<ContentTypeHandler, ContentTypeOptions>("contenttype");
+        services.AddZoneHandler<StaticFileHandler, StaticFileOptions>("staticfile", requiresRoot: true);
+        services.AddZoneHandler<DirListHandler, RootOptions>("dirlist", requiresRoot: true);
         services.AddZoneHandler<TemplateFileHandler, TemplateFileOptions>("templatefile", requiresRoot: true);
         services.AddZonesFeeds();
         services.AddZoneHandler<EventStreamHandler, EventStreamOptions>("eventstream");

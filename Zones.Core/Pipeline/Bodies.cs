@@ -85,11 +85,18 @@ public sealed class FileBody(string path, long offset = 0, long? length = null) 
         return default;
     }
 
-    public override async ValueTask WriteAsync(ResponseBodyWriter writer, CancellationToken cancellationToken)
+    public override ValueTask WriteAsync(ResponseBodyWriter writer, CancellationToken cancellationToken) =>
+        CopyAsync(_handle ?? throw new InvalidOperationException("PrepareAsync has not run."), Offset, _length, writer, cancellationToken);
+
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes of an open file from <paramref name="offset"/> to the
+    /// response, in blocks read straight into the connection's output (or through one pooled
+    /// buffer when the body is framed). For bodies made of file ranges, such as multipart/byteranges.
+    /// </summary>
+    public static async ValueTask CopyAsync(SafeFileHandle handle, long offset, long length, ResponseBodyWriter writer, CancellationToken cancellationToken)
     {
-        var handle = _handle ?? throw new InvalidOperationException("PrepareAsync has not run.");
-        var position = Offset;
-        var remaining = _length;
+        var position = offset;
+        var remaining = length;
         while (remaining > 0)
         {
             int read;
@@ -113,7 +120,7 @@ public sealed class FileBody(string path, long offset = 0, long? length = null) 
                     System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
-            if (read == 0) throw new IOException($"The file {Path} became shorter while it was being sent.");
+            if (read == 0) throw new IOException("The file became shorter while it was being sent.");
             position += read;
             remaining -= read;
             await writer.FlushAsync(cancellationToken);

@@ -20,23 +20,9 @@ public sealed class HostTests : IDisposable
         return path;
     }
 
-    internal static async Task<IHost> StartAsync(params string[] args)
-    {
-        var builder = Zones.Host.ZonesHost.CreateBuilder(args);
-        var host = builder.Build();
-        try
-        {
-            await host.StartAsync();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-        return host;
-    }
+    internal static Task<IHost> StartAsync(params string[] args) => TestHost.StartAsync(args);
 
-    private static ZoneServer ServerOf(IHost host) => host.Services.GetRequiredService<ZoneServerHostedService>().Server;
+    private static ZoneServer ServerOf(IHost host) => TestHost.ServerOf(host);
 
     [Fact]
     public async Task An_unknown_handler_fails_start_naming_the_file_the_entry_and_the_fix()

@@ -1,0 +1,57 @@
+using System.ComponentModel;
+using System.Globalization;
+
+namespace Zones.Handlers;
+
+public sealed class IndexFileOptions : RootOptions, IZoneOptionsValidation
+{
+    /// <summary>The index file name, or several tried in order: "index.html" (default) or ["index.html", "index.htm"].</summary>
+    public FileNameList IndexFile { get; set; } = [];
+
+    /// <summary>The names to try; "index.html" when none is configured.</summary>
+    internal IReadOnlyList<string> Names => IndexFile.Count > 0 ? IndexFile : ["index.html"];
+
+    public IEnumerable<string> Validate(ZoneInfo zone)
+    {
+        foreach (var name in IndexFile)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name is "." or ".." || name.IndexOfAny(['/', '\\', '\0']) >= 0)
+                yield return $"\"IndexFile\" \"{name}\" is not a file name; use a plain name such as \"index.html\"";
+        }
+    }
+}
+
+/// <summary>A list of file names that zones.json may also give as one string: "index.html" or ["index.html", "index.htm"].</summary>
+[TypeConverter(typeof(FileNameListConverter))]
+public sealed class FileNameList : List<string>
+{
+    private sealed class FileNameListConverter : TypeConverter
+    {
+        public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType) => sourceType == typeof(string);
+
+        public override object ConvertFrom(ITypeDescriptorContext? context, CultureInfo? culture, object value) => new FileNameList { (string)value };
+    }
+}
+
+/// <summary>
+/// Wibble's indexfile: for a folder it offers the alternatives "folder/index.html" and the folder
+/// itself (<see cref="ZoneResult.Next(ZoneState[])"/>), so staticfile serves the index when there
+/// is one and dirlist lists the folder when there is not. With several index names each becomes
+/// an alternative, in order.
+/// </summary>
+public sealed class IndexFileHandler(IndexFileOptions options) : IZoneHandler
+{
+    private readonly RootGuard _guard = new(options);
+
+    public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
+    {
+        if (!_guard.TryResolve(context, out var path, out var refusal)) return ValueTask.FromResult(refusal);
+        if (!Directory.Exists(path)) return ValueTask.FromResult(ZoneResult.Pass);
+        var folder = context.Path.EndsWith('/') ? context.Path : context.Path + "/";
+        var names = options.Names;
+        var states = new ZoneState[names.Count + 1];
+        for (var i = 0; i < names.Count; i++) states[i] = context.State with { Path = folder + names[i] };
+        states[^1] = context.State;
+        return ValueTask.FromResult(ZoneResult.Next(states));
+    }
+}

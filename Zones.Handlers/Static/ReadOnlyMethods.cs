@@ -1,0 +1,10 @@
+namespace Zones.Handlers;
+
+/// <summary>Files and listings are read, never written: GET and HEAD only, anything else 405.</summary>
+internal static class ReadOnlyMethods
+{
+    public static bool Allow(HttpRequest request) => request.Method is "GET" or "HEAD";
+
+    public static ZoneResult MethodNotAllowed() =>
+        ZoneResult.Respond(ZoneResponse.ForStatus(405).WithHeader(HeaderNames.Allow, "GET, HEAD"));
+}

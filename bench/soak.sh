@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# bench/soak.sh MINUTES — a bounded mixed load on one Zones.Host (Release) on 127.0.0.1:
+#   keep-alive plaintext (wrk), static files (wrk), WebSocket echo clients, SSE subscribers.
+# Reports errors (must be 0), p99 latency, and the server's RSS after warm-up and at the end
+# (must stay within 10%). Stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MINUTES=${1:?usage: bench/soak.sh MINUTES}
+SECONDS_TOTAL=$((MINUTES * 60))
+PORT=18180
+WORK=$(mktemp -d /tmp/zones-soak.XXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+ulimit -n 65536 2>/dev/null || true
+
+dotnet build Zones.Host -c Release -v q -nologo >/dev/null
+dotnet build bench/WsLoad -c Release -v q -nologo >/dev/null
+mkdir -p "$WORK/www"
+head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 > "$WORK/www/1k.txt"
+head -c $((256 * 1024)) /dev/urandom > "$WORK/www/256k.bin"
+cat > "$WORK/zones.json" <<JSON
+{
+  "Server": { "Urls": [ "http://127.0.0.1:$PORT" ] },
+  "Logging": { "LogLevel": { "Default": "Warning" } },
+  "Zones": [
+    { "Prefix": "/plaintext", "Handler": "hello" },
+    { "Prefix": "/ws", "Handler": "websocket", "Endpoint": "echo" },
+    { "Prefix": "/events", "Handler": "eventstream", "Feed": "soak", "HeartbeatSeconds": 5 },
+    { "Prefix": "/feeds", "Handler": "publish" },
+    { "Prefix": "/", "Handler": "staticfile", "Root": "$WORK/www" },
+    { "Prefix": "/", "Handler": "notfound" }
+  ]
+}
+JSON
+dotnet Zones.Host/bin/Release/net10.0/Zones.Host.dll --zones "$WORK/zones.json" >"$WORK/server.log" 2>&1 &
+SERVER=$!; PIDS+=("$SERVER")
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/plaintext" >/dev/null && break; sleep 0.1; done
+rss() { awk '/VmRSS/ {print $2}' "/proc/$SERVER/status"; }
+
+echo "== soak for $MINUTES minute(s) on port $PORT"
+# SSE subscribers, and a publisher feeding them once a second.
+for i in $(seq 1 50); do
+  curl -sN --max-time "$SECONDS_TOTAL" "http://127.0.0.1:$PORT/events" >"$WORK/sse-$i.out" 2>/dev/null &
+  PIDS+=($!)
+done
+( end=$((SECONDS + SECONDS_TOTAL)); n=0
+  while [ $SECONDS -lt $end ]; do n=$((n + 1)); curl -sf -d "tick $n" "http://127.0.0.1:$PORT/feeds/soak" >/dev/null || echo "publish failed" >>"$WORK/errors"; sleep 1; done ) &
+PIDS+=($!)
+# WebSocket echo clients for the whole run.
+dotnet bench/WsLoad/bin/Release/net10.0/WsLoad.dll echo "ws://127.0.0.1:$PORT/ws" 16 512 "$SECONDS_TOTAL" >"$WORK/ws.out" 2>&1 &
+WS=$!; PIDS+=("$WS")
+# HTTP load: plaintext and static in parallel, moderate connection counts.
+wrk -t1 -c32 -d"${SECONDS_TOTAL}s" --latency "http://127.0.0.1:$PORT/plaintext" >"$WORK/wrk-plain.out" 2>&1 &
+W1=$!; PIDS+=("$W1")
+wrk -t1 -c16 -d"${SECONDS_TOTAL}s" --latency "http://127.0.0.1:$PORT/256k.bin" >"$WORK/wrk-static.out" 2>&1 &
+W2=$!; PIDS+=("$W2")
+
+sleep $((SECONDS_TOTAL / 10 > 30 ? 30 : SECONDS_TOTAL / 10))
+RSS_START=$(rss)
+wait "$W1" "$W2" || true
+wait "$WS" || echo "websocket load failed: $(tail -3 "$WORK/ws.out")" >>"$WORK/errors"
+RSS_END=$(rss)
+sleep 2
+
+errors() { # wrk output → socket errors + non-2xx
+  local f=$1
+  { grep -o 'Socket errors: .*' "$f" | grep -o '[0-9]\+' | paste -sd+ | bc 2>/dev/null || echo 0; } | head -1
+}
+non2xx() { grep -o 'Non-2xx or 3xx responses: [0-9]*' "$1" | grep -o '[0-9]*$' || echo 0; }
+p99() { awk '/ 99%/ {print $2}' "$1"; }
+SSE_EVENTS=$(cat "$WORK"/sse-*.out | grep -c '^data:' || true)
+SSE_SHORT=$(for f in "$WORK"/sse-*.out; do c=$(grep -c '^data:' "$f" || true); [ "$c" -lt $((SECONDS_TOTAL / 2)) ] && echo "$f"; done | wc -l)
+ERRS=$(( $(errors "$WORK/wrk-plain.out") + $(errors "$WORK/wrk-static.out") + $(non2xx "$WORK/wrk-plain.out") + $(non2xx "$WORK/wrk-static.out") + SSE_SHORT + $(wc -l < "$WORK/errors" 2>/dev/null || echo 0) ))
+
+echo "plaintext: $(awk '/Requests\/sec/ {print $2}' "$WORK/wrk-plain.out") req/s, p99 $(p99 "$WORK/wrk-plain.out"), $(awk '/requests in/ {print $1}' "$WORK/wrk-plain.out") requests"
+echo "static 256 KiB: $(awk '/Requests\/sec/ {print $2}' "$WORK/wrk-static.out") req/s, p99 $(p99 "$WORK/wrk-static.out")"
+echo "websocket echo: $(cat "$WORK/ws.out" | tail -1)"
+echo "sse: 50 subscribers, $SSE_EVENTS events received, $SSE_SHORT subscriber(s) cut short"
+echo "rss: ${RSS_START} KiB after warm-up, ${RSS_END} KiB at the end ($(python3 -c "print(f'{($RSS_END - $RSS_START) * 100 / $RSS_START:+.1f}%')"))"
+echo "errors: $ERRS"
+[ -f "$WORK/errors" ] && cat "$WORK/errors"
+grep -iE "error|fail" "$WORK/server.log" | head -5 || true
+[ "$ERRS" -eq 0 ]
