@@ -419,6 +419,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
     }
 
     /// <summary>Flushes with a deadline from the minimum response data rate: a client that stops reading is cut off.</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
         if (Limits.MinResponseDataRate > 0) ArmWriteDeadline();
