@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Zones.Handlers.WebSockets;
 
 namespace Zones.Handlers;
 
@@ -11,6 +12,8 @@ public static class BuiltInHandlers
         services.AddZoneHandler<ForbiddenHandler>("forbidden");
         services.AddZoneHandler<RedirectHandler, RedirectOptions>("redirect");
         services.AddZoneHandler<VarsHandler>("vars");
+        services.AddZoneHandler<WebSocketHandler, WebSocketZoneOptions>("websocket");
+        services.AddBuiltInWebSocketEndpoints();
         return services;
     }
 }

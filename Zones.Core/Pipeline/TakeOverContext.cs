@@ -34,6 +34,12 @@ public sealed class TakeOverContext
 
     public IServiceProvider Services { get; }
 
+    /// <summary>
+    /// How many bytes <see cref="Stream"/> can return now without waiting, as of its last read
+    /// (Go's bufio.Reader.Buffered). A lower bound: more may have arrived since.
+    /// </summary>
+    public int Buffered => (Stream as Http.TakeOverStream)?.Buffered ?? 0;
+
     /// <summary>Cancelled when the server begins a graceful shutdown.</summary>
     public CancellationToken ServerStopping { get; }
 
@@ -44,9 +50,9 @@ public sealed class TakeOverContext
     public int? ResponseStatus { get; private set; }
 
     /// <summary>
-    /// Writes a response head — status line, Date, Server, then <paramref name="headers"/> — and
-    /// flushes it. Nothing is added for framing: after a 101 or an event-stream head the bytes
-    /// that follow are the handler's protocol.
+    /// Writes a response head — status line, Date, Server, then <paramref name="headers"/>
+    /// (Connection included, e.g. "Upgrade") — and flushes it. Nothing is added for framing:
+    /// after a 101 or an event-stream head the bytes that follow are the handler's protocol.
     /// </summary>
     public ValueTask WriteResponseHeadAsync(int status, HttpHeaders? headers = null, CancellationToken cancellationToken = default)
     {
