@@ -31,7 +31,7 @@ internal static class PerMessageDeflate
         accepted = default;
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         bool serverNoContext = false, clientNoContext = false;
-        int? serverBits = null;
+        int? serverBits = null, clientBits = null;
         foreach (var parameter in parameters)
         {
             var eq = parameter.IndexOf('=');
@@ -53,7 +53,9 @@ internal static class PerMessageDeflate
                     serverBits = bits;
                     break;
                 case "client_max_window_bits" when value is null || WindowBits(value) is not null:
-                    // The client may use up to this window; inflating with the full 15 bits reads any smaller one.
+                    // With a value the client promises a window no larger; echoing it keeps clients
+                    // that insist on an answer (.NET's) happy. Inflating needs a window at least as large.
+                    clientBits = value is null ? null : WindowBits(value);
                     break;
                 default:
                     return false; // unknown parameter or invalid value
@@ -62,7 +64,7 @@ internal static class PerMessageDeflate
 
         var options = new WebSocketDeflateOptions
         {
-            ClientMaxWindowBits = 15,
+            ClientMaxWindowBits = Math.Max(clientBits ?? 15, 9),
             ClientContextTakeover = !clientNoContext,
             ServerMaxWindowBits = serverBits ?? 15,
             ServerContextTakeover = !serverNoContext,
@@ -71,6 +73,7 @@ internal static class PerMessageDeflate
         if (serverNoContext) response += "; server_no_context_takeover";
         if (clientNoContext) response += "; client_no_context_takeover";
         if (serverBits is { } b) response += "; server_max_window_bits=" + b;
+        if (clientBits is { } c) response += "; client_max_window_bits=" + c;
         accepted = (options, response);
         return true;
     }

@@ -24,8 +24,9 @@ public abstract class WebSocketEndpoint
     /// <summary>
     /// The connection is over. <paramref name="status"/> is the peer's close code when it closed,
     /// this side's when the server closed (1001 shutdown, 1002 protocol error, 1007 bad UTF-8,
-    /// 1008 not reading, 1009 too big, 1011 endpoint error), 1005 for a close frame without a code,
-    /// 1006 when the connection ended without a close frame (dead peer, keep-alive timeout).
+    /// 1008 not reading, 1009 too big, 1011 endpoint error), 1006 when the connection ended without
+    /// a close frame (dropped, or a dead peer found by the keep-alive timeout). A close frame
+    /// without a code reads as 1000, as System.Net.WebSockets reports it.
     /// </summary>
     public virtual ValueTask OnClosedAsync(WebSocketConnection connection, WebSocketCloseStatus status, string? description) => default;
 }

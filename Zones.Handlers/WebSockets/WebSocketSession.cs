@@ -15,7 +15,8 @@ internal sealed class WebSocketSession(
     public async Task RunAsync(TakeOverContext takeOver)
     {
         await takeOver.WriteResponseHeadAsync(101, handshake.ResponseHeaders, takeOver.ConnectionAborted);
-        using var socket = WebSocket.CreateFromStream(new HeaderPacingStream(takeOver.Stream), new WebSocketCreationOptions
+        var transport = new WebSocketTransport(takeOver.Stream);
+        using var socket = WebSocket.CreateFromStream(transport, new WebSocketCreationOptions
         {
             IsServer = true,
             SubProtocol = handshake.SubProtocol,
@@ -35,7 +36,7 @@ internal sealed class WebSocketSession(
             using (takeOver.ServerStopping.Register(static c => ((WebSocketConnection)c!).BeginClose(
                 WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down.", dropWaiting: false), connection))
             {
-                end = await ServeAsync(connection, takeOver);
+                end = await ServeAsync(connection, takeOver, transport);
             }
         }
         finally
@@ -54,7 +55,7 @@ internal sealed class WebSocketSession(
         }
     }
 
-    private async Task<(WebSocketCloseStatus, string?)> ServeAsync(WebSocketConnection connection, TakeOverContext takeOver)
+    private async Task<(WebSocketCloseStatus, string?)> ServeAsync(WebSocketConnection connection, TakeOverContext takeOver, WebSocketTransport transport)
     {
         try
         {
@@ -71,7 +72,7 @@ internal sealed class WebSocketSession(
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
         {
-            return HowItEnded(connection, e);
+            return HowItEnded(connection, transport, e);
         }
     }
 
@@ -159,19 +160,22 @@ internal sealed class WebSocketSession(
     }
 
     /// <summary>How a connection that did not finish with a clean close handshake ended.</summary>
-    private static (WebSocketCloseStatus, string?) HowItEnded(WebSocketConnection connection, Exception e)
+    private (WebSocketCloseStatus, string?) HowItEnded(WebSocketConnection connection, WebSocketTransport transport, Exception e)
     {
         if (connection.LocalClose is { } local) return local;
-        if (e is WebSocketException { WebSocketErrorCode: WebSocketError.Faulted or WebSocketError.HeaderError or WebSocketError.InvalidMessageType }
-            && !IsKeepAliveTimeout(e) && e.InnerException is null or WebSocketException)
+        if (transport.SentClose is { } sent)
         {
-            // System.Net.WebSockets found a protocol violation and has already sent its close frame.
-            var utf8 = e.Message.Contains("UTF-8", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("UTF8", StringComparison.OrdinalIgnoreCase);
-            return (utf8 ? WebSocketCloseStatus.InvalidPayloadData : WebSocketCloseStatus.ProtocolError, e.Message);
+            // System.Net.WebSockets failed the connection (a protocol error, bad UTF-8, a bad close
+            // code) and told the client so; its exception says why in words.
+            var why = e.InnerException is { } inner && e.Message.StartsWith("An exception caused", StringComparison.Ordinal) ? inner.Message : e.Message;
+            return ((WebSocketCloseStatus)sent.Code, sent.Reason.Length > 0 ? sent.Reason : why);
+        }
+        if (e is OperationCanceledException && !connection.Lifetime.IsCancellationRequested && connection.Socket.State == WebSocketState.Aborted)
+        {
+            // Nobody here cancelled: the WebSocket aborted itself, which it does when a keep-alive ping goes unanswered.
+            return ((WebSocketCloseStatus)WebSocketCloseCodes.Abnormal,
+                $"No pong arrived within the keep-alive timeout ({options.KeepAliveTimeout.TotalSeconds:0.###} s): the peer is taken for dead.");
         }
         return ((WebSocketCloseStatus)WebSocketCloseCodes.Abnormal, e.Message);
     }
-
-    private static bool IsKeepAliveTimeout(Exception e) =>
-        e.Message.Contains("KeepAliveTimeout", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("Pong", StringComparison.OrdinalIgnoreCase);
 }
