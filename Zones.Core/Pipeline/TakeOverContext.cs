@@ -46,6 +46,13 @@ public sealed class TakeOverContext
     /// <summary>Cancelled when the connection is closed or the shutdown timeout ran out.</summary>
     public CancellationToken ConnectionAborted { get; }
 
+    /// <summary>
+    /// Cuts the connection now, without a goodbye: reads and writes in progress fail and
+    /// <see cref="ConnectionAborted"/> fires. For a peer that stopped reading or answering; a
+    /// polite end is returning from the take-over instead.
+    /// </summary>
+    public void Abort() => _connection.Abort();
+
     /// <summary>The status of the head written with <see cref="WriteResponseHeadAsync"/>, for the access log.</summary>
     public int? ResponseStatus { get; private set; }
 
@@ -64,4 +71,6 @@ public sealed class TakeOverContext
 internal interface ITakeOverConnection
 {
     ValueTask WriteTakeOverHeadAsync(int status, HttpHeaders headers, ZoneState state, CancellationToken cancellationToken);
+
+    void Abort();
 }

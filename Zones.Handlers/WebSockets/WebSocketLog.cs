@@ -15,4 +15,7 @@ internal static partial class WebSocketLog
 
     [LoggerMessage(103, LogLevel.Debug, "WebSocket #{Id}: a send lost the race with the close: {Message}")]
     public static partial void SendAfterClose(ILogger logger, long id, string message);
+
+    [LoggerMessage(104, LogLevel.Debug, "WebSocket #{Id} ended without a clean close")]
+    public static partial void Ended(ILogger logger, long id, Exception exception);
 }

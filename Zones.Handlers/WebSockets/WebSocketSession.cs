@@ -35,9 +35,14 @@ internal sealed class WebSocketSession(
         {
             using (takeOver.ServerStopping.Register(static c => ((WebSocketConnection)c!).BeginClose(
                 WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down.", dropWaiting: false), connection))
+            // The close handshake ran out of time, or someone called Abort: cut the TCP connection,
+            // so a send stuck on a client that stopped reading fails now instead of holding on.
+            using (connection.Lifetime.UnsafeRegister(static t => ((TakeOverContext)t!).Abort(), takeOver))
             {
                 end = await ServeAsync(connection, takeOver, transport);
             }
+            // The WebSocket gave up on its own (a dead peer) without a close frame: nothing polite is left to do.
+            if (socket.State == WebSocketState.Aborted && transport.SentClose is null) takeOver.Abort();
         }
         finally
         {
@@ -70,8 +75,11 @@ internal sealed class WebSocketSession(
             }
             return await ReceiveAsync(connection, takeOver);
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        catch (Exception e)
         {
+            // Endpoint failures are caught where the endpoint is called; what arrives here is the
+            // connection ending: a protocol error, a dropped peer, a cut, a timeout.
+            WebSocketLog.Ended(logger, connection.Id, e);
             return HowItEnded(connection, transport, e);
         }
     }

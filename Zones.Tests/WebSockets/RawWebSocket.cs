@@ -36,12 +36,13 @@ public sealed class RawWebSocket : IAsyncDisposable
     public string Body { get; }
 
     public static Task<RawWebSocket> ConnectAsync(int port, string path = "/ws", params string[] extraHeaders) =>
-        ConnectAsync(port, BuildHandshake(path, extraHeaders));
+        SendHandshakeAsync(port, BuildHandshake(path, extraHeaders));
 
     /// <summary>Sends <paramref name="request"/> as it is and reads the response head (and body, unless 101).</summary>
-    public static async Task<RawWebSocket> ConnectAsync(int port, string request)
+    public static async Task<RawWebSocket> SendHandshakeAsync(int port, string request, Action<Socket>? configure = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        configure?.Invoke(socket);
         await socket.ConnectAsync(IPAddress.Loopback, port);
         var connection = new RawConnection(socket);
         await connection.SendAsync(request);
