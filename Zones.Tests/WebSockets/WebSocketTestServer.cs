@@ -6,7 +6,7 @@ using Zones.Tests.Infrastructure;
 namespace Zones.Tests.WebSockets;
 
 /// <summary>
-/// A <see cref="TestServer"/> with a <c>websocket</c> zone at /ws built the way the host builds
+/// A <see cref="TestServer"/> with a <c>websocket</c> zone (at /ws unless told) built the way the host builds
 /// it (DI, the built-in endpoints, the hub), plus any endpoints and zones a test adds.
 /// </summary>
 public sealed class WebSocketTestServer : IAsyncDisposable
@@ -36,7 +36,8 @@ public sealed class WebSocketTestServer : IAsyncDisposable
         Action<IServiceCollection>? register = null,
         string endpoint = "echo",
         IEnumerable<Zone>? moreZones = null,
-        Action<ServerOptions>? server = null)
+        Action<ServerOptions>? server = null,
+        string prefix = "/ws")
     {
         var logs = new ListLoggerProvider();
         var collection = new ServiceCollection();
@@ -47,9 +48,9 @@ public sealed class WebSocketTestServer : IAsyncDisposable
 
         var options = new WebSocketZoneOptions { Endpoint = endpoint };
         configure?.Invoke(options);
-        var problems = options.Validate(new ZoneInfo(0, "/ws", "websocket", null, "test")).ToList();
+        var problems = options.Validate(new ZoneInfo(0, prefix, "websocket", null, "test")).ToList();
         if (problems.Count > 0) throw new InvalidOperationException(string.Join("; ", problems));
-        var zones = new List<Zone> { Zone("/ws", options, services) };
+        var zones = new List<Zone> { Zone(prefix, options, services) };
         zones.AddRange(moreZones ?? []);
         var testServer = await TestServer.StartAsync(zones, server, services);
         return new WebSocketTestServer(testServer, services, logs);
