@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 
 namespace Zones.Http;
 
@@ -28,6 +29,8 @@ internal sealed class TakeOverStream(PipeReader input, IResponseOutput output) :
     /// <summary>Bytes that can be read without waiting, as of the last read (a lower bound: more may have arrived since).</summary>
     public int Buffered => Volatile.Read(ref _buffered);
 
+    // Pooled: a read that waits for the peer (every WebSocket message after a pause) allocates no state machine.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_detached, this);
@@ -56,6 +59,7 @@ internal sealed class TakeOverStream(PipeReader input, IResponseOutput output) :
     public override int Read(byte[] buffer, int offset, int count) =>
         ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_detached, this);

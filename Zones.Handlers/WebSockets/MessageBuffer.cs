@@ -5,11 +5,14 @@ namespace Zones.Handlers.WebSockets;
 /// <summary>
 /// Where a message is reassembled: a pooled array that doubles as fragments arrive, up to one
 /// byte past the message limit (so "too big" shows as soon as it happens, not after buffering
-/// it all). Between messages it holds nothing, so an idle connection costs no buffer.
+/// it all). Between messages it holds nothing, so an idle connection costs no buffer. Arrays
+/// past 1 MiB come from the GC, not the pool, so a rare huge message does not leave the pool
+/// holding power-of-two arrays twice its size.
 /// </summary>
 internal sealed class MessageBuffer(int maxMessageBytes)
 {
     private const int FirstSize = 4096;
+    private const int LargestPooled = 1024 * 1024;
 
     private readonly int _capacityLimit = maxMessageBytes + 1;
     private byte[]? _array;
@@ -26,13 +29,13 @@ internal sealed class MessageBuffer(int maxMessageBytes)
     {
         if (_array is null)
         {
-            _array = ArrayPool<byte>.Shared.Rent(Math.Min(FirstSize, _capacityLimit));
+            _array = Rent(Math.Min(FirstSize, _capacityLimit));
         }
         else if (_count == Math.Min(_array.Length, _capacityLimit))
         {
-            var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)_array.Length * 2, _capacityLimit));
+            var bigger = Rent((int)Math.Min((long)_array.Length * 2, _capacityLimit));
             _array.AsSpan(0, _count).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_array);
+            Return(_array);
             _array = bigger;
         }
         return _array.AsMemory(_count, Math.Min(_array.Length, _capacityLimit) - _count);
@@ -45,7 +48,15 @@ internal sealed class MessageBuffer(int maxMessageBytes)
     {
         _count = 0;
         if (_array is null) return;
-        ArrayPool<byte>.Shared.Return(_array);
+        Return(_array);
         _array = null;
+    }
+
+    private static byte[] Rent(int size) =>
+        size <= LargestPooled ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+
+    private static void Return(byte[] array)
+    {
+        if (array.Length <= LargestPooled) ArrayPool<byte>.Shared.Return(array);
     }
 }

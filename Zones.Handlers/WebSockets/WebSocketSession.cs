@@ -97,7 +97,7 @@ internal sealed class WebSocketSession(
             while (true)
             {
                 var result = waitedForFrame
-                    ? await socket.ReceiveAsync(NextRead(buffer, text, takeOver), cancellation)
+                    ? await socket.ReceiveAsync(NextRead(buffer, text && !connection.IsCompressed, takeOver), cancellation)
                     : await socket.ReceiveAsync(Memory<byte>.Empty, cancellation);
                 waitedForFrame = true;
                 text = result.MessageType == WebSocketMessageType.Text;
@@ -128,14 +128,15 @@ internal sealed class WebSocketSession(
     }
 
     /// <summary>
-    /// Where the next chunk goes. Binary takes all the room there is. Text asks for no more than
-    /// has arrived (at least one byte), because the WebSocket checks UTF-8 only once a read is
-    /// complete: a frame whose invalid bytes are in but whose end is not yet is refused at once.
+    /// Where the next chunk goes. Binary takes all the room there is. Uncompressed text asks for
+    /// no more than has arrived (at least one byte), because the WebSocket checks UTF-8 only once
+    /// a read is complete: a frame whose invalid bytes are in but whose end is not yet is refused
+    /// at once. (Compressed text goes through the inflater's own buffer, so there it cannot help.)
     /// </summary>
-    private static Memory<byte> NextRead(MessageBuffer buffer, bool text, TakeOverContext takeOver)
+    private static Memory<byte> NextRead(MessageBuffer buffer, bool checkAsItArrives, TakeOverContext takeOver)
     {
         var space = buffer.FreeSpace();
-        return text ? space[..Math.Clamp(takeOver.Buffered, 1, space.Length)] : space;
+        return checkAsItArrives ? space[..Math.Clamp(takeOver.Buffered, 1, space.Length)] : space;
     }
 
     private async ValueTask DeliverAsync(WebSocketConnection connection, WebSocketMessage message)

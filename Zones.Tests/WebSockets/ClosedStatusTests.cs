@@ -35,6 +35,14 @@ public sealed class ClosedStatusTests
     }
 
     [Fact]
+    public async Task A_close_reason_that_is_not_utf8_is_reported_as_the_1002_sent_back()
+    {
+        // System.Net.WebSockets answers it with 1002 (RFC 6455 allows 1002 or 1007 here).
+        var (status, _) = await EndAsync(c => c.SendFrameAsync(0x8, RawWebSocket.ClosePayload(1000, [0xce, 0xba, 0xed, 0xa0, 0x80])));
+        Assert.Equal(WebSocketCloseStatus.ProtocolError, status);
+    }
+
+    [Fact]
     public async Task A_message_too_big_is_reported_as_1009()
     {
         var (status, description) = await EndAsync(async c =>

@@ -119,6 +119,33 @@ public sealed class FrameTests
     }
 
     [Fact]
+    public async Task Unsolicited_pongs_are_ignored_and_an_empty_ping_gets_an_empty_pong()
+    {
+        await using var opened = await OpenAsync(); // keep-alive pings and their timeout are on by default
+        var client = opened.Client;
+        // Autobahn 2.7–2.9: pongs nobody asked for, with and without a payload, change nothing.
+        await client.SendFrameAsync(0xA, []);
+        await client.SendFrameAsync(0xA, "unsolicited"u8.ToArray());
+        await client.SendFrameAsync(0xA, [1, 2, 3, 4, 5, 6, 7, 8]);
+        await client.SendFrameAsync(0x9, []);
+        var pong = await client.ReadFrameAsync();
+        Assert.Equal((0xA, 0), (pong!.Opcode, pong.Payload.Length));
+        await client.SendTextAsync("still fine");
+        Assert.Equal("still fine", (await client.ReadFrameAsync())!.Text);
+    }
+
+    [Theory]
+    [InlineData(0x9)]
+    [InlineData(0x8)]
+    public async Task Reserved_bits_on_a_control_frame_are_a_protocol_error(int opcode)
+    {
+        await using var opened = await OpenAsync();
+        var client = opened.Client;
+        await client.SendFrameAsync(opcode, opcode == 0x8 ? RawWebSocket.ClosePayload(1000, []) : "p"u8.ToArray(), rsv: 6);
+        await AssertClosedWithAsync(client, 1002);
+    }
+
+    [Fact]
     public async Task A_control_frame_over_125_bytes_is_a_protocol_error()
     {
         await using var opened = await OpenAsync();
