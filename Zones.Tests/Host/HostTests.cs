@@ -20,21 +20,7 @@ public sealed class HostTests : IDisposable
         return path;
     }
 
-    private static async Task<IHost> StartAsync(params string[] args)
-    {
-        var builder = Zones.Host.ZonesHost.CreateBuilder(args);
-        var host = builder.Build();
-        try
-        {
-            await host.StartAsync();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-        return host;
-    }
+    private static Task<IHost> StartAsync(params string[] args) => TestHost.StartAsync(args);
 
     private static ZoneServer ServerOf(IHost host) => host.Services.GetRequiredService<ZoneServerHostedService>().Server;
 

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Zones.Hosting;
+using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.WebSockets;
 
@@ -13,22 +14,9 @@ public sealed class WebSocketHostTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private async Task<IHost> StartAsync(string zonesPath)
-    {
-        var builder = Zones.Host.ZonesHost.CreateBuilder(["--zones", zonesPath, "--urls", "http://127.0.0.1:0"]);
-        builder.Services.AddZoneHandler<Zones.Host.HelloHandler>("hello"); // as Program.cs does
-        var host = builder.Build();
-        try
-        {
-            await host.StartAsync();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-        return host;
-    }
+    private static Task<IHost> StartAsync(string zonesPath) =>
+        TestHost.StartAsync(["--zones", zonesPath, "--urls", "http://127.0.0.1:0"],
+            services => services.AddZoneHandler<Zones.Host.HelloHandler>("hello")); // as Program.cs does
 
     private string Write(string json)
     {
