@@ -276,7 +276,8 @@ internal sealed class SendQueue(WebSocket socket, int limit, Action onOverflow, 
         public void Fail(Exception e)
         {
             Release();
-            Completion?.TrySetException(e);
+            // Observed here: a close nobody awaits fails routinely when the peer is gone.
+            if (Completion?.TrySetException(e) == true) _ = Completion.Task.Exception;
         }
     }
 }

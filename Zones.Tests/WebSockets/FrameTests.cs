@@ -240,6 +240,21 @@ public sealed class FrameTests
     }
 
     [Fact]
+    public async Task Valid_multibyte_utf8_trickled_one_byte_at_a_time_is_echoed_intact()
+    {
+        await using var opened = await OpenAsync();
+        var client = opened.Client;
+        var text = "Hello-µ@ßöäüàá-UTF-8!! κόσμε 𝄞 €";
+        var bytes = Encoding.UTF8.GetBytes(text);
+        // Autobahn 6.2.3: one frame, its bytes sent one by one; then 6.2.4: one frame per byte.
+        foreach (var b in RawWebSocket.Frame(0x1, bytes)) await client.SendRawAsync([b]);
+        Assert.Equal(text, (await client.ReadFrameAsync())!.Text);
+        for (var i = 0; i < bytes.Length; i++)
+            await client.SendFrameAsync(i == 0 ? 0x1 : 0x0, [bytes[i]], fin: i == bytes.Length - 1);
+        Assert.Equal(text, (await client.ReadFrameAsync())!.Text);
+    }
+
+    [Fact]
     public async Task A_message_over_MaxMessageBytes_closes_with_1009_before_the_rest_arrives()
     {
         await using var opened = await OpenAsync(o => o.MaxMessageBytes = 1000);
