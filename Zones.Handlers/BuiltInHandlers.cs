@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Zones.Handlers.WebSockets;
 
 namespace Zones.Handlers;
 
@@ -22,6 +23,8 @@ public static class BuiltInHandlers
         services.AddZoneHandler<EventStreamHandler, EventStreamOptions>("eventstream");
         services.AddZoneHandler<LongPollHandler, LongPollOptions>("longpoll");
         services.AddZoneHandler<PublishHandler, PublishOptions>("publish");
+        services.AddZoneHandler<WebSocketHandler, WebSocketZoneOptions>("websocket");
+        services.AddBuiltInWebSocketEndpoints();
         return services;
     }
 }

@@ -58,7 +58,7 @@ internal static class ResponseHeadWriter
 
         foreach (var (name, value) in headers)
         {
-            if (!IsServerOwned(name)) WriteField(output, name, value);
+            if (!IsServerOwned(name) || (connection == ConnectionHeader.Handler && IsConnection(name))) WriteField(output, name, value);
         }
         if (provisional is not null)
         {
@@ -69,6 +69,8 @@ internal static class ResponseHeadWriter
         }
         output.Write("\r\n"u8);
     }
+
+    private static bool IsConnection(string name) => name.Equals(HeaderNames.Connection, StringComparison.OrdinalIgnoreCase);
 
     public static void WriteField(PipeWriter output, string name, string value)
     {
@@ -91,4 +93,6 @@ internal enum ConnectionHeader
     Close,
     /// <summary>An HTTP/1.0 client asked to keep the connection and it will be kept.</summary>
     KeepAlive,
+    /// <summary>A take-over head (101 Switching Protocols): the handler's own Connection field, e.g. "Upgrade", is sent.</summary>
+    Handler,
 }

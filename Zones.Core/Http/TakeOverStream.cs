@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 
 namespace Zones.Http;
 
@@ -13,6 +14,7 @@ namespace Zones.Http;
 internal sealed class TakeOverStream(PipeReader input, IResponseOutput output) : Stream
 {
     private volatile bool _detached;
+    private int _reading;  // 1 while a ReadAsync waits on the pipe
 
     public override bool CanRead => !_detached;
     public override bool CanWrite => !_detached;
@@ -20,21 +22,33 @@ internal sealed class TakeOverStream(PipeReader input, IResponseOutput output) :
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    private int _buffered; // bytes left in the pipe after the last read: readable now without waiting
+
     public void Detach() => _detached = true;
 
+    /// <summary>Bytes that can be read without waiting, as of the last read (a lower bound: more may have arrived since).</summary>
+    public int Buffered => Volatile.Read(ref _buffered);
+
+    // Pooled: a read that waits for the peer (every WebSocket message after a pause) allocates no state machine.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_detached, this);
         if (buffer.IsEmpty) return 0;
-        var result = await input.ReadAsync(cancellationToken);
+        ReadResult result;
+        Volatile.Write(ref _reading, 1);
+        try { result = await input.ReadAsync(cancellationToken); }
+        finally { Volatile.Write(ref _reading, 0); }
         var data = result.Buffer;
-        if (result.IsCanceled)
+        if (result.IsCanceled || _detached)
         {
             input.AdvanceTo(data.Start);
+            if (_detached) throw new ObjectDisposedException(nameof(TakeOverStream), "The take-over stream was disposed while a read was waiting.");
             throw new OperationCanceledException("The read was cancelled by the server.");
         }
         var take = (int)Math.Min(data.Length, buffer.Length);
         data.Slice(0, take).CopyTo(buffer.Span);
+        Volatile.Write(ref _buffered, (int)Math.Min(data.Length - take, int.MaxValue));
         input.AdvanceTo(data.GetPosition(take));
         return take; // 0 only when the peer closed its side
     }
@@ -45,6 +59,7 @@ internal sealed class TakeOverStream(PipeReader input, IResponseOutput output) :
     public override int Read(byte[] buffer, int offset, int count) =>
         ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_detached, this);
@@ -69,7 +84,10 @@ internal sealed class TakeOverStream(PipeReader input, IResponseOutput output) :
     protected override void Dispose(bool disposing)
     {
         // The connection loop owns the socket; disposing the stream only ends this handler's access.
+        // A read still waiting is woken, so whoever disposed us (e.g. a WebSocket aborted by its
+        // keep-alive timeout) does not leave its receive loop hanging on a silent peer.
         _detached = true;
+        if (Volatile.Read(ref _reading) == 1) input.CancelPendingRead();
         base.Dispose(disposing);
     }
 }

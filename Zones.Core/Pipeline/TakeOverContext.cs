@@ -34,19 +34,32 @@ public sealed class TakeOverContext
 
     public IServiceProvider Services { get; }
 
+    /// <summary>
+    /// How many bytes <see cref="Stream"/> can return now without waiting, as of its last read
+    /// (Go's bufio.Reader.Buffered). A lower bound: more may have arrived since.
+    /// </summary>
+    public int Buffered => (Stream as Http.TakeOverStream)?.Buffered ?? 0;
+
     /// <summary>Cancelled when the server begins a graceful shutdown.</summary>
     public CancellationToken ServerStopping { get; }
 
     /// <summary>Cancelled when the connection is closed or the shutdown timeout ran out.</summary>
     public CancellationToken ConnectionAborted { get; }
 
+    /// <summary>
+    /// Cuts the connection now, without a goodbye: reads and writes in progress fail and
+    /// <see cref="ConnectionAborted"/> fires. For a peer that stopped reading or answering; a
+    /// polite end is returning from the take-over instead.
+    /// </summary>
+    public void Abort() => _connection.Abort();
+
     /// <summary>The status of the head written with <see cref="WriteResponseHeadAsync"/>, for the access log.</summary>
     public int? ResponseStatus { get; private set; }
 
     /// <summary>
-    /// Writes a response head — status line, Date, Server, then <paramref name="headers"/> — and
-    /// flushes it. Nothing is added for framing: after a 101 or an event-stream head the bytes
-    /// that follow are the handler's protocol.
+    /// Writes a response head — status line, Date, Server, then <paramref name="headers"/>
+    /// (Connection included, e.g. "Upgrade") — and flushes it. Nothing is added for framing:
+    /// after a 101 or an event-stream head the bytes that follow are the handler's protocol.
     /// </summary>
     public ValueTask WriteResponseHeadAsync(int status, HttpHeaders? headers = null, CancellationToken cancellationToken = default)
     {
@@ -58,4 +71,6 @@ public sealed class TakeOverContext
 internal interface ITakeOverConnection
 {
     ValueTask WriteTakeOverHeadAsync(int status, HttpHeaders headers, ZoneState state, CancellationToken cancellationToken);
+
+    void Abort();
 }

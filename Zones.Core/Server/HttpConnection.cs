@@ -235,7 +235,12 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
             }
             var (result, state) = await ZonePipeline.RunAsync(_server.Table, new ZoneState(request), _server.Services, _aborted.Token, _server.StoppingToken);
             if (result.Kind == ZoneResultKind.TakeOver)
-                return (await RunTakeOverAsync(state, result.TakeOverRun!, started), false);
+            {
+                // A protocol that ends by closing (a WebSocket's close frame) lingers: the FIN goes
+                // after its last bytes and what the peer still sends is drained, so no RST destroys them.
+                var continueHttp = await RunTakeOverAsync(state, result.TakeOverRun!, started);
+                return (continueHttp, !continueHttp);
+            }
             response = result.Response!;
             responder = state;
             response = await PrepareAsync(response, request);
@@ -406,7 +411,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
 
     public async ValueTask WriteTakeOverHeadAsync(int status, HttpHeaders headers, ZoneState state, CancellationToken cancellationToken)
     {
-        ResponseHeadWriter.Write(_output, status, headers, state.ResponseHeaders, contentLength: null, chunked: false, ConnectionHeader.None, _server.ServerLine);
+        ResponseHeadWriter.Write(_output, status, headers, state.ResponseHeaders, contentLength: null, chunked: false, ConnectionHeader.Handler, _server.ServerLine);
         await FlushAsync(cancellationToken);
     }
 

@@ -125,7 +125,8 @@ public sealed class RawConnection(Socket socket) : IAsyncDisposable
         }
     }
 
-    private async Task<byte[]> ReadExactlyAsync(int count, CancellationToken cancellationToken)
+    /// <summary>Exactly <paramref name="count"/> bytes; throws <see cref="IOException"/> when the connection closes first.</summary>
+    public async Task<byte[]> ReadExactlyAsync(int count, CancellationToken cancellationToken)
     {
         var buffer = new byte[8192];
         while (_pending.Length < count)

@@ -1,0 +1,7 @@
+namespace Zones.Handlers.WebSockets;
+
+/// <summary>Sends every message back as it came: text as text, binary as binary. Allocates nothing per message.</summary>
+public sealed class EchoEndpoint : WebSocketEndpoint
+{
+    public override ValueTask OnMessageAsync(WebSocketConnection connection, WebSocketMessage message) => connection.SendAsync(message);
+}

@@ -1,0 +1,200 @@
+using System.Buffers;
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace Zones.Handlers.WebSockets;
+
+/// <summary>
+/// One open WebSocket, as an endpoint sees it: who connected (the request's path, query,
+/// headers, remote address), and how to talk back. Sends are serialised through a bounded
+/// queue (see <see cref="SendTextAsync"/>); any thread may send at any time.
+/// </summary>
+public sealed class WebSocketConnection
+{
+    private static long s_nextId;
+
+    private readonly WebSocket _socket;
+    private readonly SendQueue _queue;
+    private readonly CancellationTokenSource _lifetime;
+    private readonly TimeSpan _closeTimeout;
+    private readonly object _groupsGate = new();
+    private List<string>? _groups;
+    private Dictionary<string, object?>? _items;
+    private int _closeStarted;
+
+    internal WebSocketConnection(string endpoint, HttpRequest request, WebSocket socket, bool compressed, WebSocketZoneOptions options, CancellationToken connectionAborted)
+    {
+        Id = Interlocked.Increment(ref s_nextId);
+        Endpoint = endpoint;
+        Request = request;
+        IsCompressed = compressed;
+        _socket = socket;
+        _closeTimeout = options.CloseTimeout;
+        _lifetime = CancellationTokenSource.CreateLinkedTokenSource(connectionAborted);
+        _queue = new SendQueue(socket, options.SendQueueLimit, OnSendQueueOverflow, _lifetime.Token);
+    }
+
+    /// <summary>Unique in this process, increasing.</summary>
+    public long Id { get; }
+
+    /// <summary>The name of the endpoint the connection belongs to.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>The opening handshake: path, query, headers, remote address.</summary>
+    public HttpRequest Request { get; }
+
+    public string Path => Request.Path;
+
+    public string QueryString => Request.QueryString;
+
+    public HttpHeaders Headers => Request.Headers;
+
+    public IPEndPoint? RemoteEndPoint => Request.RemoteEndPoint;
+
+    /// <summary>The subprotocol agreed in the handshake, or null.</summary>
+    public string? SubProtocol => _socket.SubProtocol;
+
+    /// <summary>permessage-deflate was agreed.</summary>
+    public bool IsCompressed { get; }
+
+    /// <summary>False once a close has begun (either side) or the connection is gone.</summary>
+    public bool IsOpen => !_queue.IsClosed && _socket.State == WebSocketState.Open;
+
+    /// <summary>Free-form per-connection state for the endpoint (a user name, a room…).</summary>
+    public IDictionary<string, object?> Items => _items ??= [];
+
+    /// <summary>The hub groups this connection is in.</summary>
+    public IReadOnlyList<string> Groups
+    {
+        get { lock (_groupsGate) return _groups is null ? [] : [.. _groups]; }
+    }
+
+    /// <summary>The value of a query parameter (percent-decoded, '+' as space), or null.</summary>
+    public string? Query(string name)
+    {
+        foreach (var pair in QueryString.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=');
+            var key = Decode(eq < 0 ? pair : pair[..eq]);
+            if (key == name) return eq < 0 ? "" : Decode(pair[(eq + 1)..]);
+        }
+        return null;
+
+        static string Decode(string s) => WebUtility.UrlDecode(s);
+    }
+
+    /// <summary>
+    /// Sends a text message. Completes when it has been written to the socket; fails with a
+    /// <see cref="WebSocketException"/> when the connection is closing. When more than the zone's
+    /// SendQueueLimit messages are waiting, the client is not reading: it is closed with 1008.
+    /// </summary>
+    public ValueTask SendTextAsync(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        var length = Encoding.UTF8.GetBytes(text, rented);
+        return _queue.SendAsync(WebSocketMessageType.Text, rented.AsMemory(0, length), rented);
+    }
+
+    /// <summary>Sends UTF-8 bytes as a text message. The bytes must stay unchanged until the task completes.</summary>
+    public ValueTask SendTextAsync(ReadOnlyMemory<byte> utf8) => _queue.SendAsync(WebSocketMessageType.Text, utf8);
+
+    /// <summary>Sends a binary message. The bytes must stay unchanged until the task completes.</summary>
+    public ValueTask SendBinaryAsync(ReadOnlyMemory<byte> data) => _queue.SendAsync(WebSocketMessageType.Binary, data);
+
+    /// <summary>Sends a message of the same kind (an echo). Await it before the received message's buffer is reused.</summary>
+    public ValueTask SendAsync(WebSocketMessage message) => _queue.SendAsync(message.Type, message.Data);
+
+    /// <summary>
+    /// Queues a message without waiting (what the hub uses to broadcast). The bytes must never
+    /// change afterwards. False when the connection is closing or could not keep up.
+    /// </summary>
+    public bool TrySend(WebSocketMessageType type, ReadOnlyMemory<byte> data)
+    {
+        if (type is not (WebSocketMessageType.Text or WebSocketMessageType.Binary))
+            throw new ArgumentOutOfRangeException(nameof(type), "Send text or binary; close with CloseAsync.");
+        return _queue.TrySend(type, data);
+    }
+
+    /// <summary>
+    /// Starts the closing handshake: messages already queued go first, then the close frame; the
+    /// connection ends when the client answers, or after the zone's CloseTimeout. Codes: 1000–1003,
+    /// 1007–1014, 3000–4999; the reason at most 123 bytes of UTF-8.
+    /// </summary>
+    public Task CloseAsync(int code = 1000, string? reason = null)
+    {
+        WebSocketCloseCodes.ThrowIfNotSendable(code, reason);
+        return BeginClose((WebSocketCloseStatus)code, reason, dropWaiting: false);
+    }
+
+    public Task CloseAsync(WebSocketCloseStatus status, string? reason = null) => CloseAsync((int)status, reason);
+
+    /// <summary>Cuts the connection without a closing handshake.</summary>
+    public void Abort()
+    {
+        try { _lifetime.Cancel(); } catch (ObjectDisposedException) { }
+    }
+
+    public override string ToString() => $"WebSocket #{Id} ({Endpoint}, {RemoteEndPoint})";
+
+    // ---- the session's side -----------------------------------------------------------------
+
+    internal WebSocket Socket => _socket;
+
+    internal CancellationToken Lifetime => _lifetime.Token;
+
+    /// <summary>The status of the close this side started (by CloseAsync, a limit, shutdown), if any.</summary>
+    internal (WebSocketCloseStatus Status, string? Description)? LocalClose { get; private set; }
+
+    /// <summary>Queues a close frame, remembers why, and gives the handshake CloseTimeout to finish.</summary>
+    internal Task BeginClose(WebSocketCloseStatus status, string? description, bool dropWaiting)
+    {
+        if (Interlocked.Exchange(ref _closeStarted, 1) == 0)
+        {
+            LocalClose = (status, description);
+            try { _lifetime.CancelAfter(_closeTimeout); } catch (ObjectDisposedException) { }
+        }
+        return _queue.CloseAsync(status, description, dropWaiting);
+    }
+
+    /// <summary>Answers the peer's close frame with the same code (an empty one with an empty one).</summary>
+    internal Task EchoClose(WebSocketCloseStatus status)
+    {
+        if (Interlocked.Exchange(ref _closeStarted, 1) == 0)
+        {
+            try { _lifetime.CancelAfter(_closeTimeout); } catch (ObjectDisposedException) { }
+        }
+        return _queue.CloseAsync(status, null, dropWaiting: false);
+    }
+
+    internal bool CloseStarted => Volatile.Read(ref _closeStarted) == 1;
+
+    /// <summary>The send of this side's close frame, once queued.</summary>
+    internal Task? CloseSent => _queue.CloseTask;
+
+    internal void Terminate()
+    {
+        _queue.Terminate();
+        _lifetime.Dispose();
+    }
+
+    internal bool AddGroup(string group)
+    {
+        lock (_groupsGate)
+        {
+            _groups ??= [];
+            if (_groups.Contains(group)) return false;
+            _groups.Add(group);
+            return true;
+        }
+    }
+
+    internal bool RemoveGroup(string group)
+    {
+        lock (_groupsGate) return _groups?.Remove(group) ?? false;
+    }
+
+    private void OnSendQueueOverflow() =>
+        _ = BeginClose(WebSocketCloseStatus.PolicyViolation, "Too many messages waiting: the client is not reading.", dropWaiting: true);
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Zones.Handlers.WebSockets;
+
+/// <summary>
+/// The <c>websocket</c> zone (the Wibble wiki's WebSocket add-on): checks the RFC 6455
+/// handshake, answers 101 and takes the socket over, handing its messages to the zone's
+/// endpoint. A request that is not an upgrade gets 426 (or passes on, with "NonUpgrade": "Pass").
+/// </summary>
+public sealed class WebSocketHandler : IZoneHandler
+{
+    private readonly WebSocketZoneOptions _options;
+    private readonly WebSocketEndpoint _endpoint;
+    private readonly WebSocketHub _hub;
+    private readonly ILogger _logger;
+
+    public WebSocketHandler(WebSocketZoneOptions options, IServiceProvider services)
+    {
+        _options = options;
+        var registration = services.GetServices<WebSocketEndpointRegistration>().LastOrDefault(r => r.Name == options.Endpoint);
+        if (registration is null)
+        {
+            var known = services.GetServices<WebSocketEndpointRegistration>().Select(r => r.Name).Distinct().Order().ToList();
+            throw new InvalidOperationException(
+                $"no WebSocket endpoint is registered as \"{options.Endpoint}\" ({(known.Count == 0 ? "none are registered" : "registered: " + string.Join(", ", known))}); " +
+                $"register yours with services.AddWebSocketEndpoint<T>(\"{options.Endpoint}\")");
+        }
+        _endpoint = registration.Create(services);
+        _hub = services.GetService<WebSocketHub>() ?? throw new InvalidOperationException("the WebSocket hub is not registered; call services.AddWebSocketHub()");
+        _logger = services.GetService<ILoggerFactory>()?.CreateLogger("Zones.WebSockets") ?? NullLogger.Instance;
+    }
+
+    public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
+    {
+        var request = context.Request;
+        if (!WebSocketHandshake.IsUpgradeRequest(request))
+        {
+            return ValueTask.FromResult(_options.PassNonUpgrade
+                ? ZoneResult.Pass
+                : ZoneResult.Respond(WebSocketHandshake.UpgradeRequired("This address speaks WebSocket: connect with a WebSocket client.")));
+        }
+
+        var outcome = WebSocketHandshake.Check(request, _options);
+        if (outcome.Rejection is { } rejection) return ValueTask.FromResult(ZoneResult.Respond(rejection));
+
+        var session = new WebSocketSession(_options.Endpoint, _endpoint, _hub, _options, outcome.Accepted!, _logger);
+        return ValueTask.FromResult(ZoneResult.TakeOver(session.RunAsync));
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+
+namespace Zones.Handlers.WebSockets;
+
+/// <summary>The process's <see cref="IWebSocketHub"/>: sets of connections by endpoint and by group.</summary>
+public sealed class WebSocketHub : IWebSocketHub
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, WebSocketConnection>> _endpoints = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, WebSocketConnection>> _groups = new(StringComparer.Ordinal);
+    // Membership changes take this lock so that a group emptied by one connection leaving is not
+    // dropped while another joins it; sends only read, without it.
+    private readonly object _membership = new();
+
+    public IReadOnlyList<WebSocketConnection> GetConnections(string endpoint) =>
+        _endpoints.TryGetValue(endpoint, out var set) ? [.. set.Values] : [];
+
+    public IReadOnlyList<WebSocketConnection> GetGroup(string group) =>
+        _groups.TryGetValue(group, out var set) ? [.. set.Values] : [];
+
+    public bool AddToGroup(WebSocketConnection connection, string group)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        lock (_membership)
+        {
+            // A connection that already ended would never leave the group again.
+            if (!IsRegistered(connection) || !connection.AddGroup(group)) return false;
+            _groups.GetOrAdd(group, _ => new())[connection.Id] = connection;
+            return true;
+        }
+    }
+
+    public bool RemoveFromGroup(WebSocketConnection connection, string group)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        lock (_membership)
+        {
+            if (!connection.RemoveGroup(group)) return false;
+            LeaveGroup(connection, group);
+            return true;
+        }
+    }
+
+    public int Broadcast(string endpoint, WebSocketMessageType type, ReadOnlyMemory<byte> data, WebSocketConnection? except = null) =>
+        _endpoints.TryGetValue(endpoint, out var set) ? SendAll(set, type, data, except) : 0;
+
+    public int SendToGroup(string group, WebSocketMessageType type, ReadOnlyMemory<byte> data, WebSocketConnection? except = null) =>
+        _groups.TryGetValue(group, out var set) ? SendAll(set, type, data, except) : 0;
+
+    internal void Add(WebSocketConnection connection)
+    {
+        lock (_membership) _endpoints.GetOrAdd(connection.Endpoint, _ => new())[connection.Id] = connection;
+    }
+
+    internal void Remove(WebSocketConnection connection)
+    {
+        lock (_membership)
+        {
+            if (_endpoints.TryGetValue(connection.Endpoint, out var set)) set.TryRemove(connection.Id, out _);
+            foreach (var group in connection.Groups)
+            {
+                connection.RemoveGroup(group);
+                LeaveGroup(connection, group);
+            }
+        }
+    }
+
+    private bool IsRegistered(WebSocketConnection connection) =>
+        _endpoints.TryGetValue(connection.Endpoint, out var set) && set.ContainsKey(connection.Id);
+
+    private void LeaveGroup(WebSocketConnection connection, string group)
+    {
+        if (!_groups.TryGetValue(group, out var set)) return;
+        set.TryRemove(connection.Id, out _);
+        if (set.IsEmpty) _groups.TryRemove(group, out _);
+    }
+
+    private static int SendAll(ConcurrentDictionary<long, WebSocketConnection> set, WebSocketMessageType type, ReadOnlyMemory<byte> data, WebSocketConnection? except)
+    {
+        var sent = 0;
+        foreach (var (_, connection) in set)
+        {
+            if (!ReferenceEquals(connection, except) && connection.TrySend(type, data)) sent++;
+        }
+        return sent;
+    }
+}

@@ -1,0 +1,190 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+
+namespace Zones.Handlers.WebSockets;
+
+/// <summary>
+/// One WebSocket from the 101 to the end: frames are System.Net.WebSockets' business (RFC 6455
+/// framing, masking, ping/pong, UTF-8 checks, close codes, deflate); this reassembles whole
+/// messages into a pooled buffer under the size limit, hands them to the endpoint in order, runs
+/// the closing handshake, and reports how the connection ended.
+/// </summary>
+internal sealed class WebSocketSession(
+    string endpointName, WebSocketEndpoint endpoint, WebSocketHub hub, WebSocketZoneOptions options, AcceptedHandshake handshake, ILogger logger)
+{
+    public async Task RunAsync(TakeOverContext takeOver)
+    {
+        await takeOver.WriteResponseHeadAsync(101, handshake.ResponseHeaders, takeOver.ConnectionAborted);
+        var transport = new WebSocketTransport(takeOver.Stream);
+        using var socket = WebSocket.CreateFromStream(transport, new WebSocketCreationOptions
+        {
+            IsServer = true,
+            SubProtocol = handshake.SubProtocol,
+            KeepAliveInterval = options.KeepAliveInterval,
+            KeepAliveTimeout = options.KeepAliveTimeout > TimeSpan.Zero && options.KeepAliveInterval > TimeSpan.Zero
+                ? options.KeepAliveTimeout
+                : Timeout.InfiniteTimeSpan,
+            DangerousDeflateOptions = handshake.Deflate,
+        });
+        var connection = new WebSocketConnection(endpointName, takeOver.Request, socket, handshake.Deflate is not null, options, takeOver.ConnectionAborted);
+        WebSocketLog.Opened(logger, connection.Id, endpointName, takeOver.Request.RemoteEndPoint?.ToString() ?? "-", handshake.SubProtocol ?? "-", connection.IsCompressed);
+
+        (WebSocketCloseStatus Status, string? Description) end;
+        hub.Add(connection);
+        try
+        {
+            using (takeOver.ServerStopping.Register(static c => ((WebSocketConnection)c!).BeginClose(
+                WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down.", dropWaiting: false), connection))
+            // The close handshake ran out of time, or someone called Abort: cut the TCP connection,
+            // so a send stuck on a client that stopped reading fails now instead of holding on.
+            using (connection.Lifetime.UnsafeRegister(static t => ((TakeOverContext)t!).Abort(), takeOver))
+            {
+                end = await ServeAsync(connection, takeOver, transport);
+            }
+            // The WebSocket gave up on its own (a dead peer) without a close frame: nothing polite is left to do.
+            if (socket.State == WebSocketState.Aborted && transport.SentClose is null) takeOver.Abort();
+        }
+        finally
+        {
+            hub.Remove(connection);
+            connection.Terminate();
+        }
+        WebSocketLog.Closed(logger, connection.Id, (int)end.Status, end.Description ?? "");
+        try
+        {
+            await endpoint.OnClosedAsync(connection, end.Status, end.Description);
+        }
+        catch (Exception e)
+        {
+            WebSocketLog.EndpointFailed(logger, connection.Id, endpointName, nameof(WebSocketEndpoint.OnClosedAsync), e);
+        }
+    }
+
+    private async Task<(WebSocketCloseStatus, string?)> ServeAsync(WebSocketConnection connection, TakeOverContext takeOver, WebSocketTransport transport)
+    {
+        try
+        {
+            try
+            {
+                await endpoint.OnConnectedAsync(connection);
+            }
+            catch (Exception e) when (!connection.CloseStarted)
+            {
+                WebSocketLog.EndpointFailed(logger, connection.Id, endpointName, nameof(WebSocketEndpoint.OnConnectedAsync), e);
+                _ = connection.BeginClose(WebSocketCloseStatus.InternalServerError, "The endpoint failed.", dropWaiting: true);
+            }
+            return await ReceiveAsync(connection, takeOver);
+        }
+        catch (Exception e)
+        {
+            // Endpoint failures are caught where the endpoint is called; what arrives here is the
+            // connection ending: a protocol error, a dropped peer, a cut, a timeout.
+            WebSocketLog.Ended(logger, connection.Id, e);
+            return HowItEnded(connection, transport, e);
+        }
+    }
+
+    private async Task<(WebSocketCloseStatus, string?)> ReceiveAsync(WebSocketConnection connection, TakeOverContext takeOver)
+    {
+        var socket = connection.Socket;
+        var cancellation = connection.Lifetime;
+        var buffer = new MessageBuffer(options.MaxMessageBytes);
+        var waitedForFrame = false;  // between messages the first read is zero-byte: an idle connection holds no buffer
+        var discarding = false;      // the rest of a message that is not delivered (too big, or we are closing)
+        var text = false;
+        try
+        {
+            while (true)
+            {
+                var result = waitedForFrame
+                    ? await socket.ReceiveAsync(NextRead(buffer, text && !connection.IsCompressed, takeOver), cancellation)
+                    : await socket.ReceiveAsync(Memory<byte>.Empty, cancellation);
+                waitedForFrame = true;
+                text = result.MessageType == WebSocketMessageType.Text;
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                    return await OnPeerCloseAsync(connection);
+
+                buffer.Advance(result.Count);
+                if (buffer.TooBig && !discarding)
+                {
+                    discarding = true;
+                    _ = connection.BeginClose(WebSocketCloseStatus.MessageTooBig, $"A message may be at most {options.MaxMessageBytes} bytes.", dropWaiting: false);
+                }
+                if (discarding) buffer.Release();
+                if (!result.EndOfMessage) continue;
+
+                if (!discarding && !connection.CloseStarted)
+                    await DeliverAsync(connection, new WebSocketMessage(result.MessageType, buffer.Data));
+                buffer.Release();
+                discarding = false;
+                waitedForFrame = false;
+            }
+        }
+        finally
+        {
+            buffer.Release();
+        }
+    }
+
+    /// <summary>
+    /// Where the next chunk goes. Binary takes all the room there is. Uncompressed text asks for
+    /// no more than has arrived (at least one byte), because the WebSocket checks UTF-8 only once
+    /// a read is complete: a frame whose invalid bytes are in but whose end is not yet is refused
+    /// at once. (Compressed text goes through the inflater's own buffer, so there it cannot help.)
+    /// </summary>
+    private static Memory<byte> NextRead(MessageBuffer buffer, bool checkAsItArrives, TakeOverContext takeOver)
+    {
+        var space = buffer.FreeSpace();
+        return checkAsItArrives ? space[..Math.Clamp(takeOver.Buffered, 1, space.Length)] : space;
+    }
+
+    private async ValueTask DeliverAsync(WebSocketConnection connection, WebSocketMessage message)
+    {
+        try
+        {
+            await endpoint.OnMessageAsync(connection, message);
+        }
+        catch (Exception e) when (connection.CloseStarted || connection.Socket.State != WebSocketState.Open)
+        {
+            // A send that lost the race with a close: nothing is wrong with the endpoint.
+            WebSocketLog.SendAfterClose(logger, connection.Id, e.Message);
+        }
+        catch (Exception e)
+        {
+            WebSocketLog.EndpointFailed(logger, connection.Id, endpointName, nameof(WebSocketEndpoint.OnMessageAsync), e);
+            _ = connection.BeginClose(WebSocketCloseStatus.InternalServerError, "The endpoint failed.", dropWaiting: true);
+        }
+    }
+
+    /// <summary>The peer sent its close frame: answer with the same code, or finish the close this side began.</summary>
+    private static async Task<(WebSocketCloseStatus, string?)> OnPeerCloseAsync(WebSocketConnection connection)
+    {
+        var socket = connection.Socket;
+        var received = socket.CloseStatus ?? WebSocketCloseStatus.Empty;
+        var ours = connection.CloseSent;
+        await (ours ?? connection.EchoClose(received));
+        if (ours is not null && connection.LocalClose is { } local) return local;
+        return (received, socket.CloseStatusDescription);
+    }
+
+    /// <summary>How a connection that did not finish with a clean close handshake ended.</summary>
+    private (WebSocketCloseStatus, string?) HowItEnded(WebSocketConnection connection, WebSocketTransport transport, Exception e)
+    {
+        if (connection.LocalClose is { } local) return local;
+        if (transport.SentClose is { } sent)
+        {
+            // System.Net.WebSockets failed the connection (a protocol error, bad UTF-8, a bad close
+            // code) and told the client so; its exception says why in words.
+            var why = e.InnerException is { } inner && e.Message.StartsWith("An exception caused", StringComparison.Ordinal) ? inner.Message : e.Message;
+            return ((WebSocketCloseStatus)sent.Code, sent.Reason.Length > 0 ? sent.Reason : why);
+        }
+        if (e is OperationCanceledException && !connection.Lifetime.IsCancellationRequested && connection.Socket.State == WebSocketState.Aborted)
+        {
+            // Nobody here cancelled: the WebSocket aborted itself, which it does when a keep-alive ping goes unanswered.
+            return ((WebSocketCloseStatus)WebSocketCloseCodes.Abnormal,
+                $"No pong arrived within the keep-alive timeout ({options.KeepAliveTimeout.TotalSeconds:0.###} s): the peer is taken for dead.");
+        }
+        return ((WebSocketCloseStatus)WebSocketCloseCodes.Abnormal, e.Message);
+    }
+}
