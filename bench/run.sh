@@ -15,6 +15,7 @@ IDLE=${IDLE:-10000}
 TESTS=${TESTS:-"plaintext static-1k static-10m ws-echo ws-idle-mem startup"}
 ZPORT=18080; KPORT=18081; NPORT=18082
 WORK=$(mktemp -d /tmp/zones-bench.XXXX)
+chmod 755 "$WORK" # nginx workers run as nobody
 RESULTS="$WORK/results.txt"
 PIDS=()
 

@@ -13,7 +13,9 @@ public sealed partial class ReloadingZoneTableSource : IZoneTableSource, IDispos
     private readonly ZoneFile _zoneFile;
     private readonly ZoneTableBuilder _builder;
     private readonly ILogger _logger;
-    private readonly ZoneFileWatcher _watcher;
+    private readonly Lock _watcherLock = new();
+    private ZoneFileWatcher? _watcher;
+    private bool _disposed;
     private readonly Lock _reloadLock = new();
     private volatile ZoneTable _current;
     private string _lastGoodText;
@@ -27,7 +29,8 @@ public sealed partial class ReloadingZoneTableSource : IZoneTableSource, IDispos
         var zones = configuration.GetSection("Zones");
         _current = builder.Build(zones, zoneFile.Path);
         _lastGoodText = Snapshot(zones);
-        _watcher = new ZoneFileWatcher(zoneFile.Path, Reload);
+        // Setting up the file watch costs ~10 ms; it is not needed to serve the first request.
+        _ = Task.Run(StartWatching);
     }
 
     public ZoneTable Current => _current;
@@ -61,7 +64,28 @@ public sealed partial class ReloadingZoneTableSource : IZoneTableSource, IDispos
     private static string Snapshot(IConfiguration zones) =>
         string.Join('\n', zones.AsEnumerable().OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
 
-    public void Dispose() => _watcher.Dispose();
+    private void StartWatching()
+    {
+        lock (_watcherLock)
+        {
+            if (!_disposed) _watcher = new ZoneFileWatcher(_zoneFile.Path, Reload);
+        }
+    }
+
+    /// <summary>True once edits of the zone file are being watched (a moment after start).</summary>
+    public bool Watching
+    {
+        get { lock (_watcherLock) return _watcher is not null; }
+    }
+
+    public void Dispose()
+    {
+        lock (_watcherLock)
+        {
+            _disposed = true;
+            _watcher?.Dispose();
+        }
+    }
 
     [LoggerMessage(20, LogLevel.Information, "Reloaded {File}: {Count} zone(s)")]
     private static partial void LogReloaded(ILogger logger, string file, int count);

@@ -24,6 +24,14 @@ public sealed class HostTests : IDisposable
 
     private static ZoneServer ServerOf(IHost host) => TestHost.ServerOf(host);
 
+    /// <summary>The watch on zones.json starts just after the host, off the start-up path.</summary>
+    private static async Task WaitUntilWatchingAsync(ReloadingZoneTableSource source)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!source.Watching && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.True(source.Watching, "zones.json is not being watched");
+    }
+
     [Fact]
     public async Task An_unknown_handler_fails_start_naming_the_file_the_entry_and_the_fix()
     {
@@ -97,6 +105,7 @@ public sealed class HostTests : IDisposable
         var source = host.Services.GetRequiredService<ReloadingZoneTableSource>();
         var reloaded = new TaskCompletionSource<ZoneTable?>(TaskCreationOptions.RunContinuationsAsynchronously);
         source.Reloaded += t => reloaded.TrySetResult(t);
+        await WaitUntilWatchingAsync(source);
 
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
         await socket.ConnectAsync(server.EndPoints[0]);
@@ -123,6 +132,7 @@ public sealed class HostTests : IDisposable
         var source = host.Services.GetRequiredService<ReloadingZoneTableSource>();
         var reloaded = new TaskCompletionSource<ZoneTable?>(TaskCreationOptions.RunContinuationsAsynchronously);
         source.Reloaded += t => reloaded.TrySetResult(t);
+        await WaitUntilWatchingAsync(source);
 
         await File.WriteAllTextAsync(path, """{ "Zones": [ { "Prefix": "/vars", "Handler": "no-such-handler" } ] }""");
         Assert.Null(await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(20)));
