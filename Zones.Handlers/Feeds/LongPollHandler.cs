@@ -71,17 +71,27 @@ public sealed class LongPollHandler : IZoneHandler
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartArray();
-            foreach (var e in events)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("id", e.Id);
-                json.WriteString("event", e.Name);
-                json.WriteString("data", e.Data);
-                json.WriteString("time", e.Time);
-                json.WriteEndObject();
-            }
+            foreach (var e in events) Write(json, e);
             json.WriteEndArray();
         }
         return buffer.ToArray();
+    }
+
+    /// <summary>One event as the JSON object long-poll answers with (the WebSocket feed endpoint sends the same).</summary>
+    internal static byte[] ToJson(FeedEvent e)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer)) Write(json, e);
+        return buffer.ToArray();
+    }
+
+    private static void Write(Utf8JsonWriter json, FeedEvent e)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("id", e.Id);
+        json.WriteString("event", e.Name);
+        json.WriteString("data", e.Data);
+        json.WriteString("time", e.Time);
+        json.WriteEndObject();
     }
 }

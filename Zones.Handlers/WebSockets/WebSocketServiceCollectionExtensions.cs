@@ -37,11 +37,16 @@ public static class WebSocketServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The built-in endpoints: "echo" (sends every message back) and "chat" (a room per ?room=, broadcast to all in it).</summary>
+    /// <summary>
+    /// The built-in endpoints: "echo" (sends every message back), "chat" (a room per ?room=,
+    /// broadcast to all in it) and "feed" (the events of ?feed=NAME, from the in-process feeds).
+    /// </summary>
     public static IServiceCollection AddBuiltInWebSocketEndpoints(this IServiceCollection services)
     {
         services.AddWebSocketEndpoint<EchoEndpoint>("echo");
         services.AddWebSocketEndpoint<ChatEndpoint>("chat");
+        services.AddZonesFeeds();
+        services.AddWebSocketEndpoint<FeedEndpoint>("feed");
         return services;
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Zones.Handlers.WebSockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Zones.Handlers;
@@ -62,8 +64,13 @@ public sealed class BrowserTests
         using var clock = new ClockPublisher(feeds) { Interval = TimeSpan.FromMilliseconds(200) };
         await clock.StartAsync(CancellationToken.None);
         var live = Path.Combine(Www, "live.html");
+        var services = new ServiceCollection().AddLogging().AddSingleton<IFeeds>(feeds).AddBuiltInWebSocketEndpoints().BuildServiceProvider();
         await using var server = await FeedServer.StartAsync(feeds, poll: new LongPollOptions { Timeout = TimeSpan.FromSeconds(5) },
-            more: TestServer.Zone("/live.html", _ => ZoneResult.Respond(ZoneResponse.File(live, "text/html; charset=utf-8"))));
+            more:
+            [
+                TestServer.Zone("/live.html", _ => ZoneResult.Respond(ZoneResponse.File(live, "text/html; charset=utf-8"))),
+                WebSockets.WebSocketTestServer.Zone("/subscribe", new WebSocketZoneOptions { Endpoint = "feed" }, services),
+            ]);
         await using var session = await Browser.LaunchAsync();
         var page = await session.NewPageAsync();
         await page.GotoAsync(server.BaseAddress + "live.html");
@@ -82,6 +89,7 @@ public sealed class BrowserTests
         Assert.Equal("<b>not bold</b>", feeds.Since("news", 0).Single().Data);
 
         await page.WaitForFunctionAsync("() => /\\(id \\d+\\)/.test(document.getElementById('polled').textContent)", null, Wait);
+        await page.WaitForFunctionAsync("() => /\\(id \\d+\\)/.test(document.getElementById('socketed').textContent)", null, Wait);
         await clock.StopAsync(CancellationToken.None);
     }
 
