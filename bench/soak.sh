@@ -12,7 +12,7 @@ WORK=$(mktemp -d /tmp/zones-soak.XXXX)
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
-ulimit -n 65536 2>/dev/null || true
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 dotnet build Zones.Host -c Release -v q -nologo >/dev/null
 dotnet build bench/WsLoad -c Release -v q -nologo >/dev/null
