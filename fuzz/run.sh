@@ -5,12 +5,12 @@
 # dotnet tool), publishes fuzz/Zones.Fuzz, instruments Zones.Core.dll, seeds each target from
 # fuzz/corpus/TARGET and the bad-request corpus, runs afl-fuzz for SECONDS per target, prints
 # the executions and findings, and adds the new queue entries to fuzz/corpus/TARGET so the
-# CI replay test (Zones.Tests/Fuzz) runs them. Targets: head, chunked (default: all).
+# CI replay test (Zones.Tests/Fuzz) runs them. Targets: head, chunked, wshandshake (default: all).
 set -euo pipefail
 cd "$(dirname "$0")"
 DURATION=${1:?usage: fuzz/run.sh SECONDS [TARGET ...]}
 shift
-TARGETS=${*:-head chunked}
+TARGETS=${*:-head chunked wshandshake}
 
 if ! command -v afl-fuzz >/dev/null; then
   [ "$(id -u)" = 0 ] || { echo "afl-fuzz is missing: apt-get install afl++"; exit 1; }
@@ -23,6 +23,7 @@ fi
 rm -rf out
 dotnet publish Zones.Fuzz -c Release -o out -v q -nologo >/dev/null
 .tools/sharpfuzz out/Zones.Core.dll >/dev/null
+.tools/sharpfuzz out/Zones.Handlers.dll >/dev/null
 
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 for target in $TARGETS; do

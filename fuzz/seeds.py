@@ -30,6 +30,14 @@ if target == "head":
         data = decode(body)
         if len(data) < 4096:
             seeds.append(b"\x07" + data)
+elif target == "wshandshake":
+    base = b"GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+    for extra in [b"", b"Origin: http://example.com\r\n", b"Sec-WebSocket-Protocol: chat, superchat\r\n",
+                  b"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n",
+                  b"Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10; server_no_context_takeover, permessage-deflate\r\n",
+                  b"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=8; client_no_context_takeover\r\n",
+                  b"Connection: keep-alive, Upgrade\r\nSec-WebSocket-Version: 8\r\n"]:
+        seeds.append(base + extra + b"\r\n")
 elif target == "chunked":
     seeds += [b"\x035\r\nhello\r\n0\r\n\r\n", b"\x013;ext=1\r\nabc\r\n0\r\nX-T: y\r\n\r\n",
               b"\x09A\r\n0123456789\r\n1\r\nz\r\n0\r\n\r\n", b"\x020;a=\"q\"\r\n\r\n"]

@@ -49,6 +49,13 @@ public sealed class ResponseBodyWriter
     /// <summary>Sends what has been written so far. Slow readers are cut off by the minimum response data rate.</summary>
     public ValueTask FlushAsync(CancellationToken cancellationToken = default) => _output.FlushAsync(cancellationToken);
 
+    /// <summary>
+    /// Sends a range of an open file straight from the kernel (sendfile) when the body's framing is
+    /// raw and the connection is a plain socket; false when it cannot, and the caller copies instead.
+    /// </summary>
+    public ValueTask<bool> TrySendFileAsync(Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset, long length, CancellationToken cancellationToken = default) =>
+        Pipe is null ? ValueTask.FromResult(false) : _output.TrySendFileAsync(file, offset, length, cancellationToken);
+
     internal void WriteFramed(ReadOnlySpan<byte> data)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
@@ -90,4 +97,6 @@ internal interface IResponseOutput
     PipeWriter Output { get; }
 
     ValueTask FlushAsync(CancellationToken cancellationToken);
+
+    ValueTask<bool> TrySendFileAsync(Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset, long length, CancellationToken cancellationToken);
 }

@@ -440,13 +440,41 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
     }
 
     /// <summary>The time the bytes waiting in the output may take to leave: the grace period, plus their size at the minimum data rate unless <paramref name="graceOnly"/>.</summary>
-    private void ArmWriteDeadline(bool graceOnly = false)
+    private void ArmWriteDeadline(bool graceOnly = false, long? pendingBytes = null)
     {
         var limits = Limits;
-        var pending = _output.CanGetUnflushedBytes ? _output.UnflushedBytes : 0;
+        var pending = pendingBytes ?? (_output.CanGetUnflushedBytes ? _output.UnflushedBytes : 0);
         var allowed = limits.MinResponseDataRateGracePeriod
             + (limits.MinResponseDataRate > 0 && !graceOnly ? TimeSpan.FromSeconds(pending / limits.MinResponseDataRate) : TimeSpan.Zero);
         Volatile.Write(ref _writeDeadline, Environment.TickCount64 + (long)allowed.TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// sendfile for a file range of a raw-framed body: flush what is buffered (the head), then let
+    /// the kernel copy the file to the socket in slices, each under the minimum-data-rate deadline.
+    /// </summary>
+    public async ValueTask<bool> TrySendFileAsync(Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset, long length, CancellationToken cancellationToken)
+    {
+        // SendPacketsAsync takes only handles opened for asynchronous I/O (FileOptions.Asynchronous).
+        if (_takenOver || !file.IsAsync) return false;
+        await FlushAsync(cancellationToken);
+        const int Slice = 4 * 1024 * 1024;
+        while (length > 0)
+        {
+            var count = (int)Math.Min(Slice, length);
+            ArmWriteDeadline(pendingBytes: count);
+            try
+            {
+                await SendFile.SendAsync(_socket, file, offset, count, cancellationToken);
+            }
+            finally
+            {
+                Volatile.Write(ref _writeDeadline, 0);
+            }
+            offset += count;
+            length -= count;
+        }
+        return true;
     }
 
     private async ValueTask TryWriteErrorAsync(int status, string reason)

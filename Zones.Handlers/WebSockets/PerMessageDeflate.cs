@@ -19,7 +19,8 @@ internal static class PerMessageDeflate
             foreach (var offer in SplitOutsideQuotes(header, ','))
             {
                 var parameters = SplitOutsideQuotes(offer, ';').Select(p => p.Trim(' ', '\t')).ToList();
-                if (!parameters[0].Equals(Name, StringComparison.OrdinalIgnoreCase)) continue;
+                // An empty list element (", ," — allowed by the list grammar) is no offer at all.
+                if (parameters.Count == 0 || !parameters[0].Equals(Name, StringComparison.OrdinalIgnoreCase)) continue;
                 if (TryAccept(parameters.Skip(1), out var accepted)) return accepted;
             }
         }

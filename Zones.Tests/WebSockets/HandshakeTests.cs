@@ -161,6 +161,16 @@ public sealed class HandshakeTests
         Assert.Equal(9, options.ClientMaxWindowBits); // a 9-bit window inflates what an 8-bit one deflated
     }
 
+    // Found by fuzzing (fuzz/corpus/wshandshake): empty list elements made the negotiation throw.
+    [Theory]
+    [InlineData("permessage-deflate; ser se_max_window_bits,;,ver_max_window_bits,1,\u0081te", null)]
+    [InlineData(",;,", null)]
+    [InlineData("3Ne;;;;;;;;;;;;;;;;biWs,;,ate", null)]
+    [InlineData(", , permessage-deflate", "permessage-deflate")]
+    [InlineData("permessage-deflate;;", "permessage-deflate")] // empty parameters are skipped too
+    public void Empty_list_elements_are_skipped_not_fatal(string header, string? response) =>
+        Assert.Equal(response, PerMessageDeflate.Negotiate([header])?.Response);
+
     [Fact]
     public async Task Compression_is_answered_only_when_the_zone_allows_it()
     {

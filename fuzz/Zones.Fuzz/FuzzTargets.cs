@@ -14,6 +14,7 @@ public static class FuzzTargets
     {
         ["head"] = RequestHead,
         ["chunked"] = ChunkedBody,
+        ["wshandshake"] = WebSocketHandshakeCheck,
     };
 
     // Created on first use, inside the fuzzing loop: instrumented Zones.Core code must not run
@@ -39,6 +40,34 @@ public static class FuzzTargets
         {
         }
     }
+
+    /// <summary>
+    /// A request head, then the WebSocket handshake validation on it (token lists, key, version,
+    /// origin, subprotocols, permessage-deflate parameters) with every option switched on.
+    /// </summary>
+    public static void WebSocketHandshakeCheck(byte[] data)
+    {
+        try
+        {
+            var scanner = new HeadScanner();
+            if (!scanner.TryFindEnd(new ReadOnlySequence<byte>(data), Limits, out var end)) return;
+            var request = RequestHeadParser.Parse(data.AsSpan((int)scanner.HeadStart, (int)(end - scanner.HeadStart)));
+            var options = _wsOptions ??= new Zones.Handlers.WebSockets.WebSocketZoneOptions
+            {
+                Endpoint = "echo",
+                Compression = true,
+                SubProtocols = ["chat", "superchat"],
+                AllowedOrigins = ["http://example.com"],
+            };
+            var outcome = Zones.Handlers.WebSockets.WebSocketHandshake.Check(request, options);
+            _ = outcome.Rejection?.Status ?? outcome.Accepted!.ResponseHeaders.Count;
+        }
+        catch (BadHttpRequestException)
+        {
+        }
+    }
+
+    private static Zones.Handlers.WebSockets.WebSocketZoneOptions? _wsOptions;
 
     /// <summary>The chunked decoder fed in pieces of varying size into a small destination buffer.</summary>
     public static void ChunkedBody(byte[] data)
