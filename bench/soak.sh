@@ -58,20 +58,28 @@ W2=$!; PIDS+=("$W2")
 
 sleep $((SECONDS_TOTAL / 10 > 30 ? 30 : SECONDS_TOTAL / 10))
 RSS_START=$(rss)
+echo "rss after warm-up: $RSS_START KiB"
+set +e # from here on, gather and report; a missing number must not end the script
 wait "$W1" "$W2" || true
 wait "$WS" || echo "websocket load failed: $(tail -3 "$WORK/ws.out")" >>"$WORK/errors"
 RSS_END=$(rss)
 sleep 2
 
-errors() { # wrk output → socket errors + non-2xx
-  local f=$1
-  { grep -o 'Socket errors: .*' "$f" | grep -o '[0-9]\+' | paste -sd+ | bc 2>/dev/null || echo 0; } | head -1
+errors() { # wrk output → the sum of its socket errors (connect, read, write, timeout)
+  local line; line=$(grep -o 'Socket errors: .*' "$1")
+  [ -z "$line" ] && { echo 0; return; }
+  echo "$line" | grep -o '[0-9]\+' | paste -sd+ | bc
 }
-non2xx() { grep -o 'Non-2xx or 3xx responses: [0-9]*' "$1" | grep -o '[0-9]*$' || echo 0; }
+non2xx() { local n; n=$(grep -o 'Non-2xx or 3xx responses: [0-9]*' "$1" | grep -o '[0-9]*$'); echo "${n:-0}"; }
 p99() { awk '/ 99%/ {print $2}' "$1"; }
 SSE_EVENTS=$(cat "$WORK"/sse-*.out | grep -c '^data:' || true)
-SSE_SHORT=$(for f in "$WORK"/sse-*.out; do c=$(grep -c '^data:' "$f" || true); [ "$c" -lt $((SECONDS_TOTAL / 2)) ] && echo "$f"; done | wc -l)
-ERRS=$(( $(errors "$WORK/wrk-plain.out") + $(errors "$WORK/wrk-static.out") + $(non2xx "$WORK/wrk-plain.out") + $(non2xx "$WORK/wrk-static.out") + SSE_SHORT + $(wc -l < "$WORK/errors" 2>/dev/null || echo 0) ))
+SSE_SHORT=0
+for f in "$WORK"/sse-*.out; do
+  c=$(grep -c '^data:' "$f")
+  [ "$c" -lt $((SECONDS_TOTAL / 2)) ] && SSE_SHORT=$((SSE_SHORT + 1))
+done
+OTHER=0; [ -f "$WORK/errors" ] && OTHER=$(wc -l < "$WORK/errors")
+ERRS=$(( $(errors "$WORK/wrk-plain.out") + $(errors "$WORK/wrk-static.out") + $(non2xx "$WORK/wrk-plain.out") + $(non2xx "$WORK/wrk-static.out") + SSE_SHORT + OTHER ))
 
 echo "plaintext: $(awk '/Requests\/sec/ {print $2}' "$WORK/wrk-plain.out") req/s, p99 $(p99 "$WORK/wrk-plain.out"), $(awk '/requests in/ {print $1}' "$WORK/wrk-plain.out") requests"
 echo "static 256 KiB: $(awk '/Requests\/sec/ {print $2}' "$WORK/wrk-static.out") req/s, p99 $(p99 "$WORK/wrk-static.out")"
@@ -80,5 +88,5 @@ echo "sse: 50 subscribers, $SSE_EVENTS events received, $SSE_SHORT subscriber(s)
 echo "rss: ${RSS_START} KiB after warm-up, ${RSS_END} KiB at the end ($(python3 -c "print(f'{($RSS_END - $RSS_START) * 100 / $RSS_START:+.1f}%')"))"
 echo "errors: $ERRS"
 [ -f "$WORK/errors" ] && cat "$WORK/errors"
-grep -iE "error|fail" "$WORK/server.log" | head -5 || true
+grep -iE "error|fail" "$WORK/server.log" | head -5
 [ "$ERRS" -eq 0 ]
