@@ -56,20 +56,22 @@ W1=$!; PIDS+=("$W1")
 wrk -t1 -c16 -d"${SECONDS_TOTAL}s" --latency "http://127.0.0.1:$PORT/256k.bin" >"$WORK/wrk-static.out" 2>&1 &
 W2=$!; PIDS+=("$W2")
 
-# RSS every 30 s; the start is taken after a warm-up of a tenth of the run (at least a minute),
-# when pools, JIT tiers and the GC's budgets have settled.
+# RSS every 30 s. "Start" is taken after a quarter of the run, when pools, JIT tiers and the GC's
+# budgets have settled (on a 10-minute run RSS climbs for about four minutes, then holds); "end"
+# is the last sample while the load still runs. The whole timeline is printed too.
 ( while kill -0 "$SERVER" 2>/dev/null; do echo "$SECONDS $(rss)" >>"$WORK/rss.txt"; sleep 30; done ) &
 PIDS+=($!)
-WARMUP=$(( SECONDS_TOTAL / 10 > 60 ? SECONDS_TOTAL / 10 : 60 ))
-[ "$WARMUP" -ge "$SECONDS_TOTAL" ] && WARMUP=$((SECONDS_TOTAL / 2))
+WARMUP=$(( SECONDS_TOTAL / 4 ))
 sleep "$WARMUP"
 RSS_START=$(rss)
 echo "rss after ${WARMUP}s warm-up: $RSS_START KiB"
 set +e # from here on, gather and report; a missing number must not end the script
+sleep $(( SECONDS_TOTAL - WARMUP - 5 ))
+RSS_END=$(rss)
 wait "$W1" "$W2" || true
 wait "$WS" || echo "websocket load failed: $(tail -3 "$WORK/ws.out")" >>"$WORK/errors"
-RSS_END=$(rss)
-sleep 2
+sleep 5
+RSS_AFTER=$(rss)
 
 errors() { # wrk output → the sum of its socket errors (connect, read, write, timeout)
   local line; line=$(grep -o 'Socket errors: .*' "$1")
@@ -91,7 +93,7 @@ echo "plaintext: $(awk '/Requests\/sec/ {print $2}' "$WORK/wrk-plain.out") req/s
 echo "static 256 KiB: $(awk '/Requests\/sec/ {print $2}' "$WORK/wrk-static.out") req/s, p99 $(p99 "$WORK/wrk-static.out")"
 echo "websocket echo: $(cat "$WORK/ws.out" | tail -1)"
 echo "sse: 50 subscribers, $SSE_EVENTS events received, $SSE_SHORT subscriber(s) cut short"
-echo "rss: ${RSS_START} KiB after warm-up, ${RSS_END} KiB at the end ($(python3 -c "print(f'{($RSS_END - $RSS_START) * 100 / $RSS_START:+.1f}%')"))"
+echo "rss: ${RSS_START} KiB after ${WARMUP}s, ${RSS_END} KiB just before the load ended ($(python3 -c "print(f'{($RSS_END - $RSS_START) * 100 / $RSS_START:+.1f}%')")), ${RSS_AFTER} KiB once it had ended"
 echo "rss every 30 s (seconds KiB): $(tr '\n' ';' < "$WORK/rss.txt")"
 echo "errors: $ERRS"
 [ -f "$WORK/errors" ] && cat "$WORK/errors"
