@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Zones.Hosting;
 
 /// <summary>
@@ -5,11 +7,22 @@ namespace Zones.Hosting;
 /// and the registration builds one instance per zone, from that zone's options.
 /// </summary>
 public sealed class ZoneHandlerRegistration(
-    string name, Type? optionsType, bool requiresRoot, Func<IServiceProvider, ZoneInfo, object?, IZoneHandler> create)
+    string name,
+    [DynamicallyAccessedMembers(ZoneHandlerRegistration.OptionsMembers)] Type? optionsType,
+    bool requiresRoot,
+    Func<IServiceProvider, ZoneInfo, object?, IZoneHandler> create)
 {
+    /// <summary>
+    /// What binding needs of an options class, kept by the trimmer (a native AOT build): its
+    /// public properties and a parameterless constructor.
+    /// </summary>
+    public const DynamicallyAccessedMemberTypes OptionsMembers =
+        DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor;
+
     public string Name { get; } = name;
 
     /// <summary>The class the zone's other keys bind to, or null when the handler takes no options.</summary>
+    [DynamicallyAccessedMembers(OptionsMembers)]
     public Type? OptionsType { get; } = optionsType;
 
     /// <summary>The handler maps paths to files and needs the zone's Root.</summary>

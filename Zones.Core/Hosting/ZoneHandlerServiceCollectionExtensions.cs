@@ -21,7 +21,7 @@ public static class ZoneHandlerServiceCollectionExtensions
     /// zone's keys besides Prefix, Handler and Root bind to <typeparamref name="TOptions"/>, which
     /// the handler's constructor receives (unknown keys are refused, naming the known ones).
     /// </summary>
-    public static IServiceCollection AddZoneHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, TOptions>(this IServiceCollection services, string name, bool requiresRoot = false)
+    public static IServiceCollection AddZoneHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, [DynamicallyAccessedMembers(ZoneHandlerRegistration.OptionsMembers)] TOptions>(this IServiceCollection services, string name, bool requiresRoot = false)
         where THandler : class, IZoneHandler
         where TOptions : class, new() =>
         services.AddSingleton(new ZoneHandlerRegistration(name, typeof(TOptions), requiresRoot,

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
@@ -98,6 +99,10 @@ public sealed class ZoneTableBuilder(IEnumerable<ZoneHandlerRegistration> regist
         }
     }
 
+    // The options type's public properties are kept for trimming by the annotation on
+    // ZoneHandlerRegistration.OptionsType; the binder needs nothing else of it.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Options types are annotated with ZoneHandlerRegistration.OptionsMembers.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Options are plain classes of strings, numbers, lists and dictionaries, which bind without generating code.")]
     private static object? BindOptions(IConfigurationSection section, ZoneHandlerRegistration registration, string where, List<string> problems)
     {
         var known = registration.OptionsType?
