@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Zones.Handlers.WebSockets;
 
@@ -5,25 +6,29 @@ namespace Zones.Handlers;
 
 public static class BuiltInHandlers
 {
-    /// <summary>Registers every built-in handler under its zones.json name.</summary>
+    /// <summary>
+    /// Registers every built-in handler under its zones.json name. Their options bind through code
+    /// the configuration binding generator writes (<c>c.Bind(o)</c> with a concrete type), so the
+    /// JIT and native AOT builds bind zones.json the same way.
+    /// </summary>
     public static IServiceCollection AddBuiltInZoneHandlers(this IServiceCollection services)
     {
         services.AddZoneHandler<NotFoundHandler>("notfound");
         services.AddZoneHandler<ForbiddenHandler>("forbidden");
-        services.AddZoneHandler<RedirectHandler, RedirectOptions>("redirect");
+        services.AddZoneHandler<RedirectHandler, RedirectOptions>("redirect", bind: static (c, o) => c.Bind(o));
         services.AddZoneHandler<VarsHandler>("vars");
         // Static sites, Wibble's chain: dirslash, indexfile, contenttype, staticfile, dirlist.
-        services.AddZoneHandler<DirSlashHandler, RootOptions>("dirslash", requiresRoot: true);
-        services.AddZoneHandler<IndexFileHandler, IndexFileOptions>("indexfile", requiresRoot: true);
-        services.AddZoneHandler<ContentTypeHandler, ContentTypeOptions>("contenttype");
-        services.AddZoneHandler<StaticFileHandler, StaticFileOptions>("staticfile", requiresRoot: true);
-        services.AddZoneHandler<DirListHandler, RootOptions>("dirlist", requiresRoot: true);
-        services.AddZoneHandler<TemplateFileHandler, TemplateFileOptions>("templatefile", requiresRoot: true);
+        services.AddZoneHandler<DirSlashHandler, RootOptions>("dirslash", requiresRoot: true, bind: static (c, o) => c.Bind(o));
+        services.AddZoneHandler<IndexFileHandler, IndexFileOptions>("indexfile", requiresRoot: true, bind: IndexFileOptions.Bind);
+        services.AddZoneHandler<ContentTypeHandler, ContentTypeOptions>("contenttype", bind: static (c, o) => c.Bind(o));
+        services.AddZoneHandler<StaticFileHandler, StaticFileOptions>("staticfile", requiresRoot: true, bind: static (c, o) => c.Bind(o));
+        services.AddZoneHandler<DirListHandler, RootOptions>("dirlist", requiresRoot: true, bind: static (c, o) => c.Bind(o));
+        services.AddZoneHandler<TemplateFileHandler, TemplateFileOptions>("templatefile", requiresRoot: true, bind: static (c, o) => c.Bind(o));
         services.AddZonesFeeds();
-        services.AddZoneHandler<EventStreamHandler, EventStreamOptions>("eventstream");
-        services.AddZoneHandler<LongPollHandler, LongPollOptions>("longpoll");
-        services.AddZoneHandler<PublishHandler, PublishOptions>("publish");
-        services.AddZoneHandler<WebSocketHandler, WebSocketZoneOptions>("websocket");
+        services.AddZoneHandler<EventStreamHandler, EventStreamOptions>("eventstream", bind: static (c, o) => c.Bind(o));
+        services.AddZoneHandler<LongPollHandler, LongPollOptions>("longpoll", bind: static (c, o) => c.Bind(o));
+        services.AddZoneHandler<PublishHandler, PublishOptions>("publish", bind: static (c, o) => c.Bind(o));
+        services.AddZoneHandler<WebSocketHandler, WebSocketZoneOptions>("websocket", bind: static (c, o) => c.Bind(o));
         services.AddBuiltInWebSocketEndpoints();
         return services;
     }

@@ -1,12 +1,17 @@
-using System.ComponentModel;
-using System.Globalization;
 
 namespace Zones.Handlers;
 
 public sealed class IndexFileOptions : RootOptions, IZoneOptionsValidation
 {
     /// <summary>The index file name, or several tried in order: "index.html" (default) or ["index.html", "index.htm"].</summary>
-    public FileNameList IndexFile { get; set; } = [];
+    public List<string> IndexFile { get; set; } = [];
+
+    /// <summary>Binds the zone's keys; "IndexFile" may be one string as well as a list.</summary>
+    public static void Bind(Microsoft.Extensions.Configuration.IConfiguration zone, IndexFileOptions options)
+    {
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(zone, options);
+        if (zone["IndexFile"] is { Length: > 0 } single) options.IndexFile = [single];
+    }
 
     /// <summary>The names to try; "index.html" when none is configured.</summary>
     internal IReadOnlyList<string> Names => IndexFile.Count > 0 ? IndexFile : ["index.html"];
@@ -18,18 +23,6 @@ public sealed class IndexFileOptions : RootOptions, IZoneOptionsValidation
             if (string.IsNullOrWhiteSpace(name) || name is "." or ".." || name.IndexOfAny(['/', '\\', '\0']) >= 0)
                 yield return $"\"IndexFile\" \"{name}\" is not a file name; use a plain name such as \"index.html\"";
         }
-    }
-}
-
-/// <summary>A list of file names that zones.json may also give as one string: "index.html" or ["index.html", "index.htm"].</summary>
-[TypeConverter(typeof(FileNameListConverter))]
-public sealed class FileNameList : List<string>
-{
-    private sealed class FileNameListConverter : TypeConverter
-    {
-        public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType) => sourceType == typeof(string);
-
-        public override object ConvertFrom(ITypeDescriptorContext? context, CultureInfo? culture, object value) => new FileNameList { (string)value };
     }
 }
 

@@ -10,7 +10,8 @@ public sealed class ZoneHandlerRegistration(
     string name,
     [DynamicallyAccessedMembers(ZoneHandlerRegistration.OptionsMembers)] Type? optionsType,
     bool requiresRoot,
-    Func<IServiceProvider, ZoneInfo, object?, IZoneHandler> create)
+    Func<IServiceProvider, ZoneInfo, object?, IZoneHandler> create,
+    Action<Microsoft.Extensions.Configuration.IConfiguration, object>? bind = null)
 {
     /// <summary>
     /// What binding needs of an options class, kept by the trimmer (a native AOT build): its
@@ -27,6 +28,13 @@ public sealed class ZoneHandlerRegistration(
 
     /// <summary>The handler maps paths to files and needs the zone's Root.</summary>
     public bool RequiresRoot { get; } = requiresRoot;
+
+    /// <summary>
+    /// Binds the zone's keys onto a new options object; null means the reflection binder. The
+    /// built-in handlers pass one the configuration binding generator writes, which also works
+    /// in a native AOT build.
+    /// </summary>
+    public Action<Microsoft.Extensions.Configuration.IConfiguration, object>? Bind { get; } = bind;
 
     public IZoneHandler Create(IServiceProvider services, ZoneInfo zone, object? options) => create(services, zone, options);
 }

@@ -20,12 +20,17 @@ public static class ZoneHandlerServiceCollectionExtensions
     /// Registers <typeparamref name="THandler"/> under <paramref name="name"/> with options: the
     /// zone's keys besides Prefix, Handler and Root bind to <typeparamref name="TOptions"/>, which
     /// the handler's constructor receives (unknown keys are refused, naming the known ones).
+    /// Pass <paramref name="bind"/> as <c>static (config, options) =&gt; config.Bind(options)</c> in a
+    /// project with EnableConfigurationBindingGenerator to bind with generated code (needed for
+    /// options holding dictionaries or nested objects in a native AOT build); without it the
+    /// reflection binder is used.
     /// </summary>
-    public static IServiceCollection AddZoneHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, [DynamicallyAccessedMembers(ZoneHandlerRegistration.OptionsMembers)] TOptions>(this IServiceCollection services, string name, bool requiresRoot = false)
+    public static IServiceCollection AddZoneHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, [DynamicallyAccessedMembers(ZoneHandlerRegistration.OptionsMembers)] TOptions>(this IServiceCollection services, string name, bool requiresRoot = false, Action<Microsoft.Extensions.Configuration.IConfiguration, TOptions>? bind = null)
         where THandler : class, IZoneHandler
         where TOptions : class, new() =>
         services.AddSingleton(new ZoneHandlerRegistration(name, typeof(TOptions), requiresRoot,
-            (sp, zone, options) => HandlerActivator.Create<THandler>(sp, options!, zone)));
+            (sp, zone, options) => HandlerActivator.Create<THandler>(sp, options!, zone),
+            bind is null ? null : (config, options) => bind(config, (TOptions)options)));
 
     /// <summary>Registers a function as a handler, like Go's HandlerFunc.</summary>
     public static IServiceCollection AddZoneHandler(this IServiceCollection services, string name, Func<ZoneContext, ValueTask<ZoneResult>> handle) =>

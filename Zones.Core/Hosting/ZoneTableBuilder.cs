@@ -121,7 +121,11 @@ public sealed class ZoneTableBuilder(IEnumerable<ZoneHandlerRegistration> regist
         var options = Activator.CreateInstance(registration.OptionsType)!;
         try
         {
-            section.Bind(options);
+            // The type is only known at run time, so the binding generator (on for native AOT) cannot
+            // write code for it (SYSLIB1104): this stays the reflection binder, kept working by the
+            // annotations on the options type.
+            if (registration.Bind is { } bind) bind(section, options);
+            else section.Bind(options);
         }
         catch (InvalidOperationException e)
         {

@@ -67,10 +67,11 @@ public sealed class HubTests
     public async Task Groups_receive_only_their_members_messages_and_a_closed_connection_leaves_its_groups()
     {
         await using var server = await StartAsync();
+        // One at a time, so each server-side connection is known to belong to its client.
         using var a = await ConnectAsync(server);
+        var ca = (await ConnectionsAsync(server, 1))[0];
         using var b = await ConnectAsync(server);
-        var connections = await ConnectionsAsync(server, 2);
-        var (ca, cb) = (connections[0], connections[1]);
+        var cb = (await ConnectionsAsync(server, 2)).Single(c => c != ca);
         var hub = server.Hub;
 
         Assert.True(hub.AddToGroup(ca, "room1"));

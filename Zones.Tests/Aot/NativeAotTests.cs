@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using Zones.Tests.Infrastructure;
+
+namespace Zones.Tests.Aot;
+
+/// <summary>
+/// The native AOT build of Zones.Host (dotnet publish -p:PublishAot=true) must behave like the
+/// JIT build: the same zone file served by both gives the same answers — templates with the
+/// whole model, static files, listings, errors — and the WebSocket echo works. Publishing takes
+/// about a minute, so the test runs when ZONES_AOT_TEST=1 (CI sets it).
+/// </summary>
+public sealed partial class NativeAotTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("zones-aot-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private const string ModelTemplate = """
+        method={{ request.method }} path={{ request.path }} target={{ request.target }} qs={{ request.query_string }}
+        protocol={{ request.protocol }} host={{ request.host }} remote={{ request.remote_address }}
+        header={{ request.headers["X-Test"] }} q={{ request.query.q }} all={% for t in request.query_all.t %}[{{ t }}]{% endfor %}
+        cookie={{ request.cookies.c }} form={{ request.form.f }} formall={% for g in request.form_all.g %}[{{ g }}]{% endfor %}
+        files={{ request.files.size }} zone={{ zone.prefix }}|{{ zone.suffix }} site={{ options.Site }} year={{ now | date: "%Y" }}
+        escaped={{ request.query.html }}
+        {% assign n = 0 %}{% for i in (1..5) %}{% assign n = n | plus: i %}{% endfor %}sum={{ n }}
+        """;
+
+    [Fact]
+    public async Task The_native_build_answers_like_the_jit_build()
+    {
+        if (Environment.GetEnvironmentVariable("ZONES_AOT_TEST") != "1")
+            Assert.Skip("publishing the native AOT build takes about a minute: set ZONES_AOT_TEST=1 to run it (CI does)");
+        var www = Directory.CreateDirectory(Path.Combine(_folder, "www")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(www, "model.html.liquid"), ModelTemplate);
+        await File.WriteAllTextAsync(Path.Combine(www, "index.html"), "<!doctype html><title>index</title>home");
+        await File.WriteAllBytesAsync(Path.Combine(www, "data.bin"), Enumerable.Range(0, 300_000).Select(i => (byte)i).ToArray());
+        Directory.CreateDirectory(Path.Combine(www, "sub"));
+        await File.WriteAllTextAsync(Path.Combine(www, "sub", "a <b>.txt"), "x");
+        var zones = Path.Combine(_folder, "zones.json");
+        await File.WriteAllTextAsync(zones, $$"""
+            { "Logging": { "LogLevel": { "Default": "Warning", "Zones.Server": "Information" } },
+              "Zones": [
+                { "Prefix": "/hello", "Handler": "hello" },
+                { "Prefix": "/ws", "Handler": "websocket", "Endpoint": "echo" },
+                { "Prefix": "/old", "Handler": "redirect", "Location": "/new", "Status": 308 },
+                { "Prefix": "/", "Handler": "dirslash", "Root": "www" },
+                { "Prefix": "/", "Handler": "indexfile", "Root": "www", "IndexFile": "index.html" },
+                { "Prefix": "/", "Handler": "contenttype", "TypeTable": { ".bin": "application/x-test" } },
+                { "Prefix": "/", "Handler": "staticfile", "Root": "www", "CacheControl": "no-cache" },
+                { "Prefix": "/", "Handler": "templatefile", "Root": "www", "Values": { "Site": "aot" } },
+                { "Prefix": "/", "Handler": "dirlist", "Root": "www" },
+                { "Prefix": "/", "Handler": "notfound" } ] }
+            """);
+
+        var binary = await PublishAsync();
+        using var native = Process.Start(new ProcessStartInfo(binary, ["--zones", zones, "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            var nativeUrl = await ReadListeningUrlAsync(native);
+            var jit = await TestHost.StartAsync(["--zones", zones, "--urls", "http://127.0.0.1:0"],
+                services => services.AddZoneHandler<Zones.Host.HelloHandler>("hello"));
+            try
+            {
+                var jitUrl = TestHost.ServerOf(jit).Urls[0];
+                foreach (var request in Requests())
+                {
+                    var fromJit = await SendAsync(jitUrl, request);
+                    var fromNative = await SendAsync(nativeUrl, request);
+                    Assert.True(fromJit == fromNative, $"JIT:\n{fromJit}\n---- native:\n{fromNative}");
+                }
+                var model = await SendAsync(nativeUrl, Requests().First());
+                Assert.Contains("sum=15", model);
+                Assert.Contains("site=aot", model);
+                Assert.Contains("header=probe", model);
+                Assert.Contains("escaped=&lt;b&gt;", model);
+
+                using var socket = new ClientWebSocket();
+                await socket.ConnectAsync(new Uri(nativeUrl.Replace("http://", "ws://") + "/ws"), CancellationToken.None);
+                await socket.SendAsync("native echo"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+                var buffer = new byte[64];
+                var received = await socket.ReceiveAsync(buffer, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+                Assert.Equal("native echo", Encoding.UTF8.GetString(buffer, 0, received.Count));
+            }
+            finally
+            {
+                await jit.StopAsync();
+                jit.Dispose();
+            }
+        }
+        finally
+        {
+            native.Kill(entireProcessTree: true);
+            await native.WaitForExitAsync();
+        }
+    }
+
+    private static IEnumerable<HttpRequestMessage> Requests()
+    {
+        var model = new HttpRequestMessage(HttpMethod.Post, "/model.html?q=first&t=1&t=2&html=%3Cb%3E")
+        {
+            Content = new FormUrlEncodedContent([new("f", "field"), new("g", "x"), new("g", "y")]),
+        };
+        model.Headers.Add("X-Test", "probe");
+        model.Headers.Add("Cookie", "c=cookie");
+        yield return model;
+        yield return new HttpRequestMessage(HttpMethod.Get, "/hello");
+        yield return new HttpRequestMessage(HttpMethod.Get, "/");
+        yield return new HttpRequestMessage(HttpMethod.Get, "/sub");
+        yield return new HttpRequestMessage(HttpMethod.Get, "/sub/");
+        yield return new HttpRequestMessage(HttpMethod.Get, "/data.bin");
+        var range = new HttpRequestMessage(HttpMethod.Get, "/data.bin");
+        range.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(1000, 1999);
+        yield return range;
+        yield return new HttpRequestMessage(HttpMethod.Get, "/old/x");
+        yield return new HttpRequestMessage(HttpMethod.Get, "/missing");
+        yield return new HttpRequestMessage(HttpMethod.Get, "/model.html.liquid");
+        yield return new HttpRequestMessage(HttpMethod.Delete, "/data.bin");
+    }
+
+    /// <summary>Status, the headers that do not vary between runs, and the body (the remote port and dates masked).</summary>
+    private static async Task<string> SendAsync(string baseUrl, HttpRequestMessage template)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(baseUrl) };
+        using var request = new HttpRequestMessage(template.Method, template.RequestUri);
+        foreach (var h in template.Headers) request.Headers.TryAddWithoutValidation(h.Key, h.Value);
+        if (template.Content is { } content) request.Content = new ByteArrayContent(await content.ReadAsByteArrayAsync()) { Headers = { ContentType = content.Headers.ContentType } };
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var headers = response.Content.Headers.Concat(response.Headers)
+            .Where(h => h.Key is not ("Date" or "Last-Modified" or "ETag"))
+            .Select(h => $"{h.Key}: {string.Join(",", h.Value)}").Order();
+        var text = Encoding.UTF8.GetString(body);
+        text = RemotePort().Replace(text, "127.0.0.1:PORT").Replace(baseUrl, "BASE");
+        text = ListingTime().Replace(text, "TIME");
+        return $"{(int)response.StatusCode}\n{string.Join("\n", headers)}\n\n{text}";
+    }
+
+    private async Task<string> PublishAsync()
+    {
+        var output = Path.Combine(_folder, "native");
+        var project = Path.GetFullPath(Path.Combine(Zones.Tests.Static.DemoSite.RepositoryFile("zones.json"), "..", "Zones.Host", "Zones.Host.csproj"));
+        var start = new ProcessStartInfo("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", output, "-nologo"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var publish = Process.Start(start)!;
+        var log = publish.StandardOutput.ReadToEndAsync();
+        var errors = publish.StandardError.ReadToEndAsync();
+        await publish.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(8)).Token);
+        Assert.True(publish.ExitCode == 0, "dotnet publish -p:PublishAot=true failed:\n" + await log + await errors);
+        return Path.Combine(output, "Zones.Host");
+    }
+
+    private static async Task<string> ReadListeningUrlAsync(Process process)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            var match = Listening().Match(line);
+            if (match.Success)
+            {
+                _ = process.StandardOutput.ReadToEndAsync();
+                return match.Groups[1].Value;
+            }
+        }
+        throw new InvalidOperationException("The native host exited without listening: " + await process.StandardError.ReadToEndAsync());
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex Listening();
+
+    [GeneratedRegex(@"127\.0\.0\.1:\d+")]
+    private static partial Regex RemotePort();
+
+    [GeneratedRegex(@"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?")]
+    private static partial Regex ListingTime();
+}
