@@ -9,10 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
-DURATION=${DURATION:-8}
+DURATION=${DURATION:-6}
 CONNS=${CONNS:-64}
 IDLE=${IDLE:-10000}
-TESTS=${TESTS:-"plaintext static-1k static-10m ws-echo ws-idle-mem startup"}
+TESTS=${TESTS:-"plaintext static-1k static-10m ws-echo ws-idle-mem startup startup-aot"}
 ZPORT=18080; KPORT=18081; NPORT=18082
 WORK=$(mktemp -d /tmp/zones-bench.XXXX)
 chmod 755 "$WORK" # nginx workers run as nobody
@@ -32,6 +32,11 @@ echo "== building (Release)"
 dotnet build Zones.Host -c Release -v q -nologo >/dev/null
 dotnet build bench/Kestrel -c Release -v q -nologo >/dev/null
 dotnet build bench/WsLoad -c Release -v q -nologo >/dev/null
+if [[ " $TESTS " == *" startup-aot "* ]]; then
+  echo "== publishing both as native AOT (startup-aot)"
+  dotnet publish Zones.Host -c Release -r linux-x64 -p:PublishAot=true -o "$WORK/zones-aot" -v q -nologo >/dev/null
+  dotnet publish bench/Kestrel -c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false -o "$WORK/kestrel-aot" -v q -nologo >/dev/null
+fi
 ZONES_DLL=Zones.Host/bin/Release/net10.0/Zones.Host.dll
 KESTREL_DLL=bench/Kestrel/bin/Release/net10.0/Kestrel.dll
 WSLOAD="dotnet bench/WsLoad/bin/Release/net10.0/WsLoad.dll"
@@ -142,6 +147,11 @@ for round in $(seq 1 "$ROUNDS"); do
           zones) value=$(python3 bench/tools.py startup $ZPORT /plaintext "${ZONES_CMD[@]}") ;;
           kestrel) value=$(python3 bench/tools.py startup $KPORT /plaintext "${KESTREL_CMD[@]}") ;;
         esac
+      elif [ "$test" = startup-aot ]; then
+        case $server in
+          zones) value=$(python3 bench/tools.py startup $ZPORT /plaintext "$WORK/zones-aot/Zones.Host" "${ZONES_CMD[@]:2}") ;;
+          kestrel) value=$(python3 bench/tools.py startup $KPORT /plaintext "$WORK/kestrel-aot/Kestrel" "${KESTREL_CMD[@]:2}") ;;
+        esac
       else
         if ! start "$server"; then echo "$test $server nan" >> "$RESULTS"; continue; fi
         value=$(measure "$test" "$server" || echo nan)
@@ -155,7 +165,8 @@ done
 
 MACHINE="Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr), .NET SDK $(dotnet --version), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), nginx $(nginx -v 2>&1 | cut -d/ -f2).
 Settings: $ROUNDS rounds, ${DURATION}s per run after a 2 s warm-up, wrk -t2 -c$CONNS, WebSocket echo 64 clients × 128-byte messages, idle memory at $IDLE connections (RSS delta / connections).
-Command: \`bench/run.sh $ROUNDS\`$( [ "$TESTS" != "plaintext static-1k static-10m ws-echo ws-idle-mem startup" ] && echo " with TESTS=\"$TESTS\"")"
+Builds: throughput, memory and \`startup\` use \`dotnet build -c Release\` (JIT) for both; \`startup-aot\` uses \`dotnet publish -p:PublishAot=true\` for both. Kestrel is the \`dotnet new web\` builder (WebApplication.CreateBuilder) with /plaintext as raw middleware, UseStaticFiles and UseWebSockets.
+Command: \`bench/run.sh $ROUNDS\`$( [ "$TESTS" != "plaintext static-1k static-10m ws-echo ws-idle-mem startup startup-aot" ] && echo " with TESTS=\"$TESTS\"")"
 echo
 python3 bench/tools.py report "$RESULTS" bench/results.md "$MACHINE"
 echo
