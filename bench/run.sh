@@ -4,11 +4,12 @@
 # Builds everything in Release, then for each round runs every test against every server in
 # turn (the order alternates between rounds), and prints one table of medians with the ratios
 # Zones / Kestrel and Zones / nginx. Writes bench/results.md. Stops every process it started.
-# Environment: DURATION (seconds per wrk/echo run, default 8), CONNS (wrk connections, 64),
-# IDLE (idle WebSocket connections, 10000), TESTS (space-separated subset).
+# Environment: DURATION (seconds per wrk/echo run, default 6), CONNS (wrk connections, 64),
+# IDLE (idle WebSocket connections, 10000), TESTS (space-separated subset), OUT (the report file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
+OUT=${OUT:-bench/results.md}
 DURATION=${DURATION:-6}
 CONNS=${CONNS:-64}
 IDLE=${IDLE:-10000}
@@ -171,6 +172,6 @@ Builds: throughput, memory and \`startup\` use \`dotnet build -c Release\` (JIT)
 Command: \`bench/run.sh $ROUNDS\`" || true  # wrk -v exits 1; the line is still complete
 if [ "$TESTS" != "$ALL_TESTS" ]; then MACHINE="$MACHINE with TESTS=\"$TESTS\""; fi
 echo
-python3 bench/tools.py report "$RESULTS" bench/results.md "$MACHINE"
+python3 bench/tools.py report "$RESULTS" "$OUT" "$MACHINE"
 echo
 echo "wrote bench/results.md"
