@@ -47,7 +47,7 @@ run() { # name, slowhttptest args...
   worst=$(awk 'BEGIN{m=0} {if ($2>m) m=$2} END{printf "%.3f", m}' "$WORK/probe.txt")
   bad=$(awk '$1 != 200 || $2 >= 1.0' "$WORK/probe.txt" | wc -l)
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER/status")
-  echo "$name: $count probes, worst ${worst}s, $bad not 200-within-1s; server RSS ${rss} KiB; slowhttptest: $(grep -a -E 'closed:|pending:|connected:' "$WORK/$name.out" | tail -4 | tr -s ' \t' ' ' | tr '\n' ' ')"
+  echo "$name: $count probes, worst ${worst}s, $bad not 200-within-1s; server RSS ${rss} KiB; slowhttptest: $(grep -a -E 'closed:|pending:|connected:' "$WORK/$name.out" | tail -4 | sed "s/\x1b\[[0-9;]*m//g" | tr -s ' \t' ' ' | tr '\n' ' ')"
 }
 
 echo "== slowhttptest, 1000 connections, ${LENGTH}s per mode, against port $PORT"

@@ -53,7 +53,18 @@ internal static class ResponseHeadWriter
         {
             output.Write("Transfer-Encoding: chunked\r\n"u8);
         }
-        if (connection == ConnectionHeader.Close) output.Write("Connection: close\r\n"u8);
+        // RFC 9110 §7.8: a response that offers an Upgrade (426 from a WebSocket zone) must also
+        // name "upgrade" in Connection, so intermediaries strip the offer instead of passing it on.
+        if (connection != ConnectionHeader.Handler && headers.Contains(HeaderNames.Upgrade))
+        {
+            output.Write(connection switch
+            {
+                ConnectionHeader.Close => "Connection: upgrade, close\r\n"u8,
+                ConnectionHeader.KeepAlive => "Connection: upgrade, keep-alive\r\n"u8,
+                _ => "Connection: upgrade\r\n"u8,
+            });
+        }
+        else if (connection == ConnectionHeader.Close) output.Write("Connection: close\r\n"u8);
         else if (connection == ConnectionHeader.KeepAlive) output.Write("Connection: keep-alive\r\n"u8);
 
         foreach (var (name, value) in headers)

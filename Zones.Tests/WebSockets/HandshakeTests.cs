@@ -72,6 +72,8 @@ public sealed class HandshakeTests
         await using var client = await RawWebSocket.ConnectAsync(server.Port, "/ws", header);
         Assert.Equal(426, client.Status);
         Assert.Equal("13", client.Headers["Sec-WebSocket-Version"]);
+        Assert.Equal("websocket", client.Headers["Upgrade"]);
+        Assert.Equal("upgrade", client.Headers["Connection"]);
     }
 
     [Fact]
@@ -82,7 +84,24 @@ public sealed class HandshakeTests
         var response = await http.GetAsync("/ws");
         Assert.Equal(426, (int)response.StatusCode);
         Assert.Equal("websocket", response.Headers.Upgrade.ToString());
+        // RFC 9110 §7.8: an Upgrade offered in a response is named in Connection too.
+        Assert.Contains("upgrade", response.Headers.Connection);
         Assert.Contains("WebSocket", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("HTTP/1.1", "", "upgrade")]
+    [InlineData("HTTP/1.1", "Connection: close\r\n", "upgrade, close")]
+    [InlineData("HTTP/1.0", "Connection: keep-alive\r\n", "upgrade, keep-alive")]
+    public async Task The_426_names_upgrade_in_Connection_beside_the_connection_state(string version, string connection, string expected)
+    {
+        await using var server = await WebSocketTestServer.StartAsync();
+        await using var raw = await server.Server.ConnectAsync();
+        await raw.SendAsync($"GET /ws {version}\r\nHost: x\r\n{connection}\r\n");
+        var response = await raw.ReadResponseAsync();
+        Assert.Equal(426, response.Status);
+        Assert.Equal(expected, response.Headers["Connection"]);
+        Assert.Single(response.HeaderList, h => h.Key.Equals("Connection", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
