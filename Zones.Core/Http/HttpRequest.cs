@@ -85,5 +85,8 @@ public sealed partial class HttpRequest
     /// <summary>The connection's number, as in the access log.</summary>
     public long ConnectionId { get; internal set; }
 
+    /// <summary>Set by the connection: starts its watch for the client hanging up (see ZoneContext.WatchForDisconnect).</summary>
+    internal Action? DisconnectWatch { get; set; }
+
     public override string ToString() => $"{Method} {Target} {Protocol}";
 }

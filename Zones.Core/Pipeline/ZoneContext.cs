@@ -64,6 +64,15 @@ public sealed class ZoneContext
     public CancellationToken RequestAborted { get; }
 
     /// <summary>
+    /// For a handler that waits without reading the request (a long poll): from now until the
+    /// handler returns, the connection watches for the client hanging up and cancels
+    /// <see cref="RequestAborted"/> at once when it does, instead of when the wait ends. A request
+    /// with a body is not watched (its bytes are the handler's to read), nor one with another
+    /// request already pipelined behind it. A take-over ends the watch.
+    /// </summary>
+    public void WatchForDisconnect() => Request.DisconnectWatch?.Invoke();
+
+    /// <summary>
     /// Cancelled when the server begins a graceful shutdown. A handler that waits (a long poll)
     /// should answer now rather than hold the shutdown up until its timeout.
     /// </summary>

@@ -25,7 +25,11 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
     private readonly RequestBodyReader _body;
     private readonly ResponseBodyWriter _bodyWriter;
     private readonly CancellationTokenSource _aborted = new();
+    private readonly Action _startDisconnectWatch;
     private HeadScanner _scanner;
+    private HttpRequest? _current;
+    private Task? _disconnectWatch;
+    private CancellationTokenSource? _disconnectWatchStop;
 
     private long _readDeadline;   // Environment.TickCount64 ms; 0 = none
     private long _writeDeadline;
@@ -46,6 +50,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
         _bodyWriter = new ResponseBodyWriter(this);
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
         LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
+        _startDisconnectWatch = StartDisconnectWatch;
     }
 
     public long Id { get; }
@@ -206,6 +211,52 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
         }
     }
 
+    // ---- noticing a client that hangs up while a handler waits ---------------------------------
+
+    // Go's net/http does the same with its background read: while the handler runs, a read on
+    // the idle input sees the client's FIN or RST and cancels the request. Started only on
+    // request (ZoneContext.WatchForDisconnect), so ordinary requests pay nothing.
+    private void StartDisconnectWatch()
+    {
+        var request = _current;
+        if (request is null || request.HasBody || _takenOver || _disconnectWatch is not null) return;
+        _disconnectWatchStop = new CancellationTokenSource();
+        _disconnectWatch = WatchForDisconnectAsync(_disconnectWatchStop.Token);
+    }
+
+    private async Task WatchForDisconnectAsync(CancellationToken stop)
+    {
+        try
+        {
+            var result = await _input.ReadAsync(stop);
+            // Nothing is consumed or examined: bytes that arrived are the next pipelined request's.
+            _input.AdvanceTo(result.Buffer.Start);
+            if (result.IsCompleted && result.Buffer.IsEmpty) CancelAborted();
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (IsConnectionLoss(e))
+        {
+            CancelAborted();
+        }
+    }
+
+    private async ValueTask StopDisconnectWatchAsync()
+    {
+        if (_disconnectWatch is not { } watch) return;
+        _disconnectWatchStop!.Cancel();
+        await watch;
+        _disconnectWatchStop.Dispose();
+        _disconnectWatchStop = null;
+        _disconnectWatch = null;
+    }
+
+    private void CancelAborted()
+    {
+        try { _aborted.Cancel(); } catch (ObjectDisposedException) { }
+    }
+
     // ---- one request ----------------------------------------------------------------------
 
     private async ValueTask<(bool KeepAlive, bool Linger)> ProcessRequestAsync(HttpRequest request)
@@ -214,6 +265,8 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
         request.RemoteEndPoint = RemoteEndPoint;
         request.LocalEndPoint = LocalEndPoint;
         request.ConnectionId = Id;
+        request.DisconnectWatch = _startDisconnectWatch;
+        _current = request;
         _body.Reset(request);
         if (request.HasBody) request.Body = new RequestBodyStream(_body, request);
         _server.Metrics.RequestStarted();
@@ -233,7 +286,18 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
                 var options = new ZoneResponse(200).WithHeader(HeaderNames.Allow, "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS");
                 return await FinishAsync(request, options, null, mustClose: false, started);
             }
-            var (result, state) = await ZonePipeline.RunAsync(_server.Table, new ZoneState(request), _server.Services, _aborted.Token, _server.StoppingToken);
+            ZoneResult result;
+            ZoneState state;
+            try
+            {
+                (result, state) = await ZonePipeline.RunAsync(_server.Table, new ZoneState(request), _server.Services, _aborted.Token, _server.StoppingToken);
+            }
+            finally
+            {
+                // The zones are done with the request: the input is the connection's again.
+                _current = null;
+                await StopDisconnectWatchAsync();
+            }
             if (result.Kind == ZoneResultKind.TakeOver)
             {
                 // A protocol that ends by closing (a WebSocket's close frame) lingers: the FIN goes

@@ -56,6 +56,8 @@ public sealed class LongPollHandler : IZoneHandler
         // A shutdown ends the wait early with whatever there is (usually nothing: 204), so polls
         // do not hold the server up until their timeout.
         IReadOnlyList<FeedEvent> events;
+        // A client that gives up (a closed tab) frees its connection now, not at the timeout.
+        context.WatchForDisconnect();
         using (var wait = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, context.ServerStopping))
         {
             try { events = await _feeds.WaitAsync(feed, after, _options.Timeout, _options.MaxEvents, wait.Token); }

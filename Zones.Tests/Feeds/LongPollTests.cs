@@ -51,6 +51,23 @@ public sealed class LongPollTests
     }
 
     [Fact]
+    public async Task A_client_that_gives_up_on_a_poll_frees_its_connection_at_once_not_at_the_timeout()
+    {
+        var feeds = new ObservedFeeds(new InProcessFeeds(new FeedsOptions { Names = ["f"] }));
+        await using var server = await FeedServer.StartAsync(feeds, poll: new LongPollOptions { Timeout = TimeSpan.FromMinutes(5) });
+        var raw = await server.ConnectAsync();
+        await raw.SendAsync("GET /poll/f?after=0 HTTP/1.1\r\nHost: x\r\n\r\n");
+        await feeds.Waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, server.Server.ConnectionCount);
+        await raw.DisposeAsync();
+        await FeedServer.WaitUntilAsync(() => server.Server.ConnectionCount == 0, "the abandoned poll's connection to close");
+        // And the feed still serves the next poll.
+        feeds.Publish("f", "tick", "after");
+        using var client = server.CreateClient();
+        Assert.Contains("\"after\"", await client.GetStringAsync("/poll/f?after=0"));
+    }
+
+    [Fact]
     public async Task A_poll_behind_the_feed_answers_at_once_with_at_most_max_events()
     {
         var feeds = new InProcessFeeds(new FeedsOptions { Names = ["f"] });
