@@ -36,6 +36,9 @@ public static class ZonesHost
             // Reported when the host starts, as one message with every other start-up problem.
             zoneFile.LoadError = e.Problems[0];
         }
+        // ZONES_Server__Urls__0=…, ZONES_Server__Limits__MaxConnections=… — for containers and
+        // service managers; the command line still wins.
+        builder.Configuration.AddEnvironmentVariables("ZONES_");
         builder.Configuration.AddCommandLine(args);
 
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));

@@ -72,15 +72,22 @@ public sealed partial class HttpRequest
     public bool KeepAliveRequested { get; internal set; }
 
     /// <summary>Accept, parsed and sorted by quality (highest first).</summary>
-    public IReadOnlyList<QualityValue> Accept => _accept ??= QualityValues.Parse(Headers[HeaderNames.Accept]);
+    public IReadOnlyList<QualityValue> Accept => _accept ??= QualityValues.Parse(ListValue(HeaderNames.Accept));
 
     /// <summary>Accept-Encoding, parsed and sorted by quality.</summary>
-    public IReadOnlyList<QualityValue> AcceptEncoding => _acceptEncoding ??= QualityValues.Parse(Headers[HeaderNames.AcceptEncoding]);
+    public IReadOnlyList<QualityValue> AcceptEncoding => _acceptEncoding ??= QualityValues.Parse(ListValue(HeaderNames.AcceptEncoding));
 
     /// <summary>Accept-Language, parsed and sorted by quality.</summary>
-    public IReadOnlyList<QualityValue> AcceptLanguage => _acceptLanguage ??= QualityValues.Parse(Headers[HeaderNames.AcceptLanguage]);
+    public IReadOnlyList<QualityValue> AcceptLanguage => _acceptLanguage ??= QualityValues.Parse(ListValue(HeaderNames.AcceptLanguage));
 
     private IReadOnlyList<QualityValue>? _accept, _acceptEncoding, _acceptLanguage;
+
+    // A list-valued field may arrive on several lines; together they mean one comma-joined list (RFC 9110 §5.3).
+    private string? ListValue(string name)
+    {
+        var values = Headers.GetValues(name);
+        return values.Count switch { 0 => null, 1 => values[0], _ => string.Join(", ", values) };
+    }
 
     /// <summary>The connection's number, as in the access log.</summary>
     public long ConnectionId { get; internal set; }

@@ -21,8 +21,21 @@ public sealed record ZoneState
     /// <summary>The path zones match against; starts as the request path, handlers may rewrite it.</summary>
     public string Path { get; init; }
 
-    /// <summary>Headers the eventual response will carry unless it sets its own (contenttype puts Content-Type here).</summary>
-    public ImmutableList<KeyValuePair<string, string>> ResponseHeaders { get; init; } = [];
+    /// <summary>
+    /// Headers the eventual response will carry unless it sets its own (contenttype puts
+    /// Content-Type here). Checked when set, as response headers are: CR, LF or NUL throws.
+    /// </summary>
+    public ImmutableList<KeyValuePair<string, string>> ResponseHeaders
+    {
+        get => _responseHeaders;
+        init
+        {
+            foreach (var (name, headerValue) in value) HttpHeaders.Validate(name, headerValue);
+            _responseHeaders = value;
+        }
+    }
+
+    private readonly ImmutableList<KeyValuePair<string, string>> _responseHeaders = [];
 
     /// <summary>Anything a handler wants to leave for a later one.</summary>
     public ImmutableDictionary<string, object?> Items { get; init; } = ImmutableDictionary<string, object?>.Empty;
@@ -30,7 +43,6 @@ public sealed record ZoneState
     /// <summary>A copy with one provisional response header set (replacing an earlier one of that name).</summary>
     public ZoneState WithResponseHeader(string name, string value)
     {
-        HttpHeaders.Validate(name, value);
         var list = ResponseHeaders.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
         return this with { ResponseHeaders = list.Add(new(name, value)) };
     }

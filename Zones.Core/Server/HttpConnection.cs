@@ -93,7 +93,11 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
         catch (BadHttpRequestException e)
         {
             Log.BadRequest(_server.Logger, Id, RemoteEndPoint, e.Status, e.Reason);
-            await TryWriteErrorAsync(e.Status, e.Reason);
+            var bytes = await TryWriteErrorAsync(e.Status, e.Reason);
+            // Refused requests belong in the access log too (a 408, a smuggling attempt's 400);
+            // "-" when the head could not be parsed into a request line.
+            if (_server.AccessLogger.IsEnabled(LogLevel.Information))
+                Log.Access(_server.AccessLogger, RemoteEndPoint?.ToString() ?? "-", _current?.ToString() ?? "-", e.Status, bytes, 0);
             lingerOnClose = true;
         }
         catch (Exception e) when (IsConnectionLoss(e))
@@ -541,7 +545,8 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
         return true;
     }
 
-    private async ValueTask TryWriteErrorAsync(int status, string reason)
+    /// <summary>Answers a request the server refused; returns the body bytes sent (0 when the client was gone).</summary>
+    private async ValueTask<long> TryWriteErrorAsync(int status, string reason)
     {
         try
         {
@@ -550,10 +555,12 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
             await response.Body.WriteAsync(new ResponseBodyWriter(this, chunked: false, response.Body.Length), CancellationToken.None);
             await FlushAsync(_aborted.Token);
             _server.Metrics.ResponseSent(status, response.Body.Length ?? 0);
+            return response.Body.Length ?? 0;
         }
         catch (Exception e) when (IsConnectionLoss(e))
         {
             // The client is gone; nothing to tell it.
+            return 0;
         }
     }
 

@@ -118,7 +118,7 @@ public sealed class ZoneServer : IAsyncDisposable
                 socket.NoDelay = true;
                 if (Options.Limits.MaxConnections is { } max && _connections.Count >= max)
                 {
-                    _ = RefuseAsync(socket);
+                    Refuse(socket);
                     continue;
                 }
                 var connection = new HttpConnection(this, socket, Interlocked.Increment(ref _nextConnectionId));
@@ -145,22 +145,40 @@ public sealed class ZoneServer : IAsyncDisposable
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n" +
         $"Content-Length: {RefusalBody.Length}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{RefusalBody}");
 
+    // Refusals in flight at once; past this a flood over the limit is closed without the 503,
+    // so refusing costs bounded memory too.
+    private const int MaxRefusalsInFlight = 128;
+    private int _refusalsInFlight;
+
+    // What a refused client still sends is read only to be dropped; all refusals share it.
+    private static readonly byte[] Discard = new byte[1024];
+
     /// <summary>
     /// Over MaxConnections: answer 503 and close, without reading the request or starting a
     /// loop. The client learns why at once instead of hanging in the backlog.
     /// </summary>
-    private async Task RefuseAsync(Socket socket)
+    private void Refuse(Socket socket)
     {
         Metrics.ConnectionRejected();
         Log.ConnectionRefused(Logger, socket.RemoteEndPoint);
+        if (Interlocked.Increment(ref _refusalsInFlight) > MaxRefusalsInFlight)
+        {
+            Interlocked.Decrement(ref _refusalsInFlight);
+            socket.Dispose();
+            return;
+        }
+        _ = RefuseAsync(socket);
+    }
+
+    private async Task RefuseAsync(Socket socket)
+    {
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             await socket.SendAsync(ServiceUnavailable, SocketFlags.None, timeout.Token);
             socket.Shutdown(SocketShutdown.Send);
             // Read briefly so closing does not reset the connection before the 503 is read.
-            var scratch = new byte[1024];
-            while (await socket.ReceiveAsync(scratch, SocketFlags.None, timeout.Token) > 0) { }
+            while (await socket.ReceiveAsync(Discard, SocketFlags.None, timeout.Token) > 0) { }
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -168,6 +186,7 @@ public sealed class ZoneServer : IAsyncDisposable
         finally
         {
             socket.Dispose();
+            Interlocked.Decrement(ref _refusalsInFlight);
         }
     }
 

@@ -229,6 +229,30 @@ public sealed class HttpClientTests
     }
 
     [Fact]
+    public async Task Requests_the_server_refuses_are_in_the_access_log_too()
+    {
+        await using var server = await TestServer.StartAsync([TestServer.Zone("/t", _ => ZoneResult.Respond(ZoneResponse.Text("12345")))],
+            o => o.Limits.MaxRequestBodySize = 10);
+        await using (var raw = await server.ConnectAsync())
+        {
+            // Unparseable: no request line to name.
+            await raw.SendAsync("GET /t HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n");
+            Assert.Equal(400, (await raw.ReadResponseAsync()).Status);
+        }
+        var refused = await server.Logs.WaitForAsync(e => e.Category == "Zones.Access" && e.Message.Contains(" 400 "));
+        Assert.Matches(@"^127\.0\.0\.1:\d+ ""-"" 400 \d+ ", refused.Message);
+
+        await using (var raw = await server.ConnectAsync())
+        {
+            // Parsed, then refused for its declared size.
+            await raw.SendAsync("POST /t HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n");
+            Assert.Equal(413, (await raw.ReadResponseAsync()).Status);
+        }
+        var tooLarge = await server.Logs.WaitForAsync(e => e.Category == "Zones.Access" && e.Message.Contains(" 413 "));
+        Assert.Matches(@"^127\.0\.0\.1:\d+ ""POST /t HTTP/1\.1"" 413 \d+ ", tooLarge.Message);
+    }
+
+    [Fact]
     public async Task Header_values_with_CR_or_LF_are_refused_when_set()
     {
         var response = new ZoneResponse();
@@ -236,6 +260,25 @@ public sealed class HttpClientTests
         Assert.Throws<ArgumentException>(() => response.Headers.Add("X-Bad", "a\nb"));
         Assert.Throws<ArgumentException>(() => response.Headers.Add("Bad Name", "v"));
         await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Provisional_headers_with_CR_or_LF_are_refused_however_they_are_set_and_never_sent()
+    {
+        var state = new ZoneState(Zones.Http.RequestHeadParser.Parse("GET / HTTP/1.1\r\nHost: t\r\n\r\n"u8.ToArray()));
+        Assert.Throws<ArgumentException>(() => state.WithResponseHeader("X-Bad", "a\r\nEvil: 1"));
+        Assert.Throws<ArgumentException>(() => state with { ResponseHeaders = [new("X-Bad", "a\r\nEvil: 1")] });
+        Assert.Throws<ArgumentException>(() => state with { ResponseHeaders = state.ResponseHeaders.Add(new("X-Bad", "a\0b")) });
+
+        // Through the wire: a handler that tries it gets its request answered 500, with nothing injected.
+        await using var server = await TestServer.StartAsync(
+            TestServer.Zone("/", c => ZoneResult.Next(c.State with { ResponseHeaders = [new("X-Bad", "a\r\nEvil: 1")] })),
+            TestServer.Zone("/", _ => ZoneResult.Respond(ZoneResponse.Text("reached"))));
+        await using var raw = await server.ConnectAsync();
+        await raw.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        var answer = await raw.ReadResponseAsync();
+        Assert.Equal(500, answer.Status);
+        Assert.False(answer.Headers.ContainsKey("Evil"));
     }
 
     private sealed class TrackingStream(byte[] data) : MemoryStream(data)

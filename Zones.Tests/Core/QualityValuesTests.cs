@@ -11,6 +11,16 @@ public sealed class QualityValuesTests
     }
 
     [Fact]
+    public void A_list_sent_on_several_lines_is_one_list()
+    {
+        var request = Zones.Http.RequestHeadParser.Parse(System.Text.Encoding.ASCII.GetBytes(
+            "GET / HTTP/1.1\r\nHost: t\r\nAccept-Encoding: gzip;q=0.5\r\nAccept-Language: de\r\nAccept-Encoding: br\r\n\r\n"));
+        Assert.Equal(["br", "gzip"], request.AcceptEncoding.Select(p => p.Value));
+        Assert.Equal(["de"], request.AcceptLanguage.Select(p => p.Value));
+        Assert.Empty(request.Accept);
+    }
+
+    [Fact]
     public void Media_type_parameters_other_than_q_are_kept()
     {
         var parsed = QualityValues.Parse("text/html;level=1;q=0.7, */*;q=0.1");

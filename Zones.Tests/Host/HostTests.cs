@@ -142,6 +142,55 @@ public sealed class HostTests : IDisposable
     }
 
     [Fact]
+    public async Task Urls_takes_several_addresses_separated_by_semicolons()
+    {
+        var path = WriteZones("""{ "Zones": [ { "Prefix": "/", "Handler": "vars" } ] }""");
+        using var host = await StartAsync("--zones", path, "--urls", "http://127.0.0.1:0; http://127.0.0.1:0");
+        var server = TestHost.ServerOf(host);
+        Assert.Equal(2, server.Urls.Count);
+        foreach (var url in server.Urls)
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(url) };
+            Assert.Contains("<h2>request</h2>", await client.GetStringAsync("/"));
+        }
+        Assert.NotEqual(server.Urls[0], server.Urls[1]); // two listeners, each on its own free port
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Environment_variables_with_the_ZONES_prefix_configure_the_program_and_the_command_line_wins()
+    {
+        var path = WriteZones("""
+            { "Logging": { "LogLevel": { "Default": "Warning", "Zones.Server": "Information" } },
+              "Zones": [ { "Prefix": "/poll", "Handler": "longpoll", "Timeout": "00:00:00.2" } ] }
+            """);
+        var start = new ProcessStartInfo("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "Zones.Host.dll"), "--zones", path, "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ZONES_Feeds__Names__0"] = "from-env";
+        start.Environment["ZONES_urls"] = "http://127.0.0.1:1"; // overridden by --urls
+        using var process = Process.Start(start)!;
+        try
+        {
+            var url = await SigtermUnderLoadTests.ReadListeningUrlAsync(process);
+            Assert.DoesNotContain(":1/", url + "/");
+            using var client = new HttpClient { BaseAddress = new Uri(url) };
+            // The feed named only in the environment exists: a poll waits and answers 204, not 404.
+            using var known = await client.GetAsync("/poll/from-env");
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, known.StatusCode);
+            using var unknown = await client.GetAsync("/poll/not-declared");
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
     public async Task The_program_prints_a_configuration_error_and_exits_with_1()
     {
         var path = WriteZones("""{ "Zones": [ { "Prefix": "/", "Handler": "nothing-like-this" } ] }""");

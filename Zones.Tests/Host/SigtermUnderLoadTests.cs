@@ -114,7 +114,7 @@ public sealed partial class SigtermUnderLoadTests : IDisposable
         }
     }
 
-    private static async Task<string> ReadListeningUrlAsync(Process process)
+    internal static async Task<string> ReadListeningUrlAsync(Process process)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
