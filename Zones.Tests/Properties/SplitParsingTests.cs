@@ -24,8 +24,12 @@ public sealed class SplitParsingTests
         "\r\nDELETE /thing HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok",
     };
 
+    /// <summary>Sixty random valid requests (seeded), beside the hand-written ones.</summary>
+    public static TheoryData<string> GeneratedRequests => new(RequestGenerator.Generate(60, seed: 6455));
+
     [Theory]
     [MemberData(nameof(ValidRequests))]
+    [MemberData(nameof(GeneratedRequests))]
     public void Every_two_piece_split_parses_the_same(string request)
     {
         var bytes = Encoding.Latin1.GetBytes(request);
@@ -36,6 +40,7 @@ public sealed class SplitParsingTests
 
     [Theory]
     [MemberData(nameof(ValidRequests))]
+    [MemberData(nameof(GeneratedRequests))]
     public void Random_many_piece_splits_parse_the_same(string request)
     {
         var bytes = Encoding.Latin1.GetBytes(request);
@@ -51,6 +56,7 @@ public sealed class SplitParsingTests
 
     [Theory]
     [MemberData(nameof(ValidRequests))]
+    [MemberData(nameof(GeneratedRequests))]
     public void Parse_serialize_parse_round_trips(string request)
     {
         var first = Parse(Encoding.Latin1.GetBytes(request), []);
