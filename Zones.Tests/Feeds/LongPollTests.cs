@@ -68,6 +68,40 @@ public sealed class LongPollTests
     }
 
     [Fact]
+    public async Task Of_many_waiting_polls_those_abandoned_close_and_the_rest_all_get_the_next_event()
+    {
+        var feeds = new InProcessFeeds(new FeedsOptions { Names = ["f"] });
+        await using var server = await FeedServer.StartAsync(feeds, poll: new LongPollOptions { Timeout = TimeSpan.FromMinutes(5) });
+        var polls = new List<Zones.Tests.Infrastructure.RawConnection>();
+        for (var i = 0; i < 100; i++)
+        {
+            var raw = await server.ConnectAsync();
+            await raw.SendAsync("GET /poll/f?after=0 HTTP/1.1\r\nHost: x\r\n\r\n");
+            polls.Add(raw);
+        }
+        await FeedServer.WaitUntilAsync(() => server.Server.ConnectionCount == 100, "all polls to be waiting");
+        await Task.Delay(200); // every poll has reached its wait
+
+        // Every other client gives up: half by closing, half by resetting.
+        for (var i = 0; i < polls.Count; i += 2)
+        {
+            if (i % 4 == 0) polls[i].Socket.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+            await polls[i].DisposeAsync();
+        }
+        await FeedServer.WaitUntilAsync(() => server.Server.ConnectionCount == 50, "the abandoned polls' connections to close");
+
+        feeds.Publish("f", "tick", "for the patient");
+        for (var i = 1; i < polls.Count; i += 2)
+        {
+            var response = await polls[i].ReadResponseAsync();
+            Assert.Equal(200, response.Status);
+            Assert.Contains("for the patient", response.BodyText);
+            await polls[i].DisposeAsync();
+        }
+        Assert.DoesNotContain(server.Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+    }
+
+    [Fact]
     public async Task A_poll_behind_the_feed_answers_at_once_with_at_most_max_events()
     {
         var feeds = new InProcessFeeds(new FeedsOptions { Names = ["f"] });
