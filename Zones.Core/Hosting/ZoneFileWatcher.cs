@@ -8,22 +8,23 @@ namespace Zones.Hosting;
 /// </summary>
 internal sealed class ZoneFileWatcher : IDisposable
 {
+    // Editors save in bursts (truncate, write, rename): one reload after the burst settles.
+    private static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(200);
     private readonly FileSystemWatcher _watcher;
     private readonly Timer _debounce;
 
-    public ZoneFileWatcher(string path, Action changed, TimeSpan? debounce = null)
+    public ZoneFileWatcher(string path, Action changed)
     {
-        var delay = debounce ?? TimeSpan.FromMilliseconds(200);
         _debounce = new Timer(_ => changed(), null, Timeout.Infinite, Timeout.Infinite);
         _watcher = new FileSystemWatcher(Path.GetDirectoryName(path)!, Path.GetFileName(path))
         {
             IncludeSubdirectories = false,
             NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
         };
-        FileSystemEventHandler onChange = (_, _) => _debounce.Change(delay, Timeout.InfiniteTimeSpan);
+        FileSystemEventHandler onChange = (_, _) => _debounce.Change(Delay, Timeout.InfiniteTimeSpan);
         _watcher.Changed += onChange;
         _watcher.Created += onChange;
-        _watcher.Renamed += (_, _) => _debounce.Change(delay, Timeout.InfiniteTimeSpan);
+        _watcher.Renamed += (_, _) => _debounce.Change(Delay, Timeout.InfiniteTimeSpan);
         _watcher.EnableRaisingEvents = true;
     }
 

@@ -121,9 +121,10 @@ public sealed class ZoneTableBuilder(IEnumerable<ZoneHandlerRegistration> regist
         var options = Activator.CreateInstance(registration.OptionsType)!;
         try
         {
-            // The type is only known at run time, so the binding generator (on for native AOT) cannot
-            // write code for it (SYSLIB1104): this stays the reflection binder, kept working by the
-            // annotations on the options type.
+            // The registration's own bind delegate, compiled by the binding generator where the
+            // options type was known; otherwise the type is only known here, at run time, so the
+            // generator cannot help (SYSLIB1104) and this is the reflection binder, kept working by
+            // the annotations on the options type.
             if (registration.Bind is { } bind) bind(section, options);
             else section.Bind(options);
         }

@@ -53,9 +53,16 @@ internal static class ResponseHeadWriter
         {
             output.Write("Transfer-Encoding: chunked\r\n"u8);
         }
+        var offersUpgrade = false;
+        foreach (var (name, value) in headers)
+        {
+            if (!IsServerOwned(name) || (connection == ConnectionHeader.Handler && IsConnection(name))) WriteField(output, name, value);
+            offersUpgrade |= name.Length == 7 && name.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase);
+        }
         // RFC 9110 §7.8: a response that offers an Upgrade (426 from a WebSocket zone) must also
         // name "upgrade" in Connection, so intermediaries strip the offer instead of passing it on.
-        if (connection != ConnectionHeader.Handler && headers.Contains(HeaderNames.Upgrade))
+        // Field order does not matter, so this rides on the loop above instead of a second pass.
+        if (offersUpgrade && connection != ConnectionHeader.Handler)
         {
             output.Write(connection switch
             {
@@ -66,11 +73,6 @@ internal static class ResponseHeadWriter
         }
         else if (connection == ConnectionHeader.Close) output.Write("Connection: close\r\n"u8);
         else if (connection == ConnectionHeader.KeepAlive) output.Write("Connection: keep-alive\r\n"u8);
-
-        foreach (var (name, value) in headers)
-        {
-            if (!IsServerOwned(name) || (connection == ConnectionHeader.Handler && IsConnection(name))) WriteField(output, name, value);
-        }
         if (provisional is not null)
         {
             foreach (var (name, value) in provisional)

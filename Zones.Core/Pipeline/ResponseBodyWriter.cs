@@ -22,7 +22,6 @@ public sealed class ResponseBodyWriter
 
     internal ResponseBodyWriter(IResponseOutput output) => _output = output;
 
-    internal ResponseBodyWriter(IResponseOutput output, bool chunked, long? declaredLength) : this(output) => Reset(chunked, declaredLength);
 
     /// <summary>Starts a new response body. The connection reuses one writer; a stream handed out before stops working.</summary>
     internal void Reset(bool chunked, long? declaredLength)

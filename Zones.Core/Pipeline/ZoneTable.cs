@@ -9,9 +9,7 @@ public sealed class ZoneTable(IReadOnlyList<Zone> zones)
 
     public IReadOnlyList<Zone> Zones => _zones;
 
-    /// <summary>The zones as an array, so the per-request walk needs no enumerator.</summary>
-    internal ReadOnlySpan<Zone> Span => _zones;
-
+    /// <summary>By index, so the per-request walk needs no enumerator.</summary>
     internal Zone this[int index] => _zones[index];
 
     internal int Count => _zones.Length;

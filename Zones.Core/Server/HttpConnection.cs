@@ -27,7 +27,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
     private readonly CancellationTokenSource _aborted = new();
     private readonly Action _startDisconnectWatch;
     private HeadScanner _scanner;
-    private HttpRequest? _current;
+    private HttpRequest? _watchable; // the request whose zones are running, while they run
     private Task? _disconnectWatch;
     private CancellationTokenSource? _disconnectWatchStop;
 
@@ -70,6 +70,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
     public async Task RunAsync()
     {
         var lingerOnClose = false;
+        HttpRequest? current = null; // for the access log when a request is refused midway
         try
         {
             var first = true;
@@ -78,6 +79,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
                 var request = await ReadRequestHeadAsync(first);
                 if (request is null) break;
                 first = false;
+                current = request;
                 bool keepAlive;
                 try
                 {
@@ -87,6 +89,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
                 {
                     await EndRequestAsync(request);
                 }
+                current = null;
                 if (!keepAlive) break;
             }
         }
@@ -97,7 +100,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
             // Refused requests belong in the access log too (a 408, a smuggling attempt's 400);
             // "-" when the head could not be parsed into a request line.
             if (_server.AccessLogger.IsEnabled(LogLevel.Information))
-                Log.Access(_server.AccessLogger, RemoteEndPoint?.ToString() ?? "-", _current?.ToString() ?? "-", e.Status, bytes, 0);
+                Log.Access(_server.AccessLogger, RemoteEndPoint?.ToString() ?? "-", current?.ToString() ?? "-", e.Status, bytes, 0);
             lingerOnClose = true;
         }
         catch (Exception e) when (IsConnectionLoss(e))
@@ -222,7 +225,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
     // request (ZoneContext.WatchForDisconnect), so ordinary requests pay nothing.
     private void StartDisconnectWatch()
     {
-        var request = _current;
+        var request = _watchable;
         if (request is null || request.HasBody || _takenOver || _disconnectWatch is not null) return;
         _disconnectWatchStop = new CancellationTokenSource();
         _disconnectWatch = WatchForDisconnectAsync(_disconnectWatchStop.Token);
@@ -270,7 +273,6 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
         request.LocalEndPoint = LocalEndPoint;
         request.ConnectionId = Id;
         request.DisconnectWatch = _startDisconnectWatch;
-        _current = request;
         _body.Reset(request);
         if (request.HasBody) request.Body = new RequestBodyStream(_body, request);
         _server.Metrics.RequestStarted();
@@ -292,6 +294,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
             }
             ZoneResult result;
             ZoneState state;
+            _watchable = request;
             try
             {
                 (result, state) = await ZonePipeline.RunAsync(_server.Table, new ZoneState(request), _server.Services, _aborted.Token, _server.StoppingToken);
@@ -299,7 +302,7 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
             finally
             {
                 // The zones are done with the request: the input is the connection's again.
-                _current = null;
+                _watchable = null;
                 await StopDisconnectWatchAsync();
             }
             if (result.Kind == ZoneResultKind.TakeOver)
@@ -524,13 +527,13 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
     public async ValueTask<bool> TrySendFileAsync(Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset, long length, CancellationToken cancellationToken)
     {
         // SendPacketsAsync takes only handles opened for asynchronous I/O (FileOptions.Asynchronous).
-        if (_takenOver || !file.IsAsync) return false;
+        if (!file.IsAsync) return false;
         await FlushAsync(cancellationToken);
         const int Slice = 4 * 1024 * 1024;
         while (length > 0)
         {
             var count = (int)Math.Min(Slice, length);
-            ArmWriteDeadline(pendingBytes: count);
+            if (Limits.MinResponseDataRate > 0) ArmWriteDeadline(pendingBytes: count);
             try
             {
                 await SendFile.SendAsync(_socket, file, offset, count, cancellationToken);
@@ -552,7 +555,8 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
         {
             var response = ZoneResponse.ForStatus(status, reason);
             ResponseHeadWriter.Write(_output, status, response.Headers, null, response.Body.Length, chunked: false, ConnectionHeader.Close, _server.ServerLine);
-            await response.Body.WriteAsync(new ResponseBodyWriter(this, chunked: false, response.Body.Length), CancellationToken.None);
+            _bodyWriter.Reset(chunked: false, response.Body.Length);
+            await response.Body.WriteAsync(_bodyWriter, CancellationToken.None);
             await FlushAsync(_aborted.Token);
             _server.Metrics.ResponseSent(status, response.Body.Length ?? 0);
             return response.Body.Length ?? 0;

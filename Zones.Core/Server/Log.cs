@@ -42,6 +42,6 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Information, "{Remote} \"{RequestLine}\" {Status} {Bytes} {Milliseconds:0.0}ms")]
     public static partial void Access(ILogger logger, string remote, string requestLine, int status, long bytes, double milliseconds);
 
-    [LoggerMessage(12, LogLevel.Warning, "Cleaning up after \"{RequestLine}\" failed")]
+    [LoggerMessage(13, LogLevel.Warning, "Cleaning up after \"{RequestLine}\" failed")]
     public static partial void RequestCleanupFailed(ILogger logger, string requestLine, Exception exception);
 }
