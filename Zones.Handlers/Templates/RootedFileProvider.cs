@@ -12,6 +12,9 @@ internal sealed class RootedFileProvider(string root) : IFileProvider
 {
     public string Root { get; } = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
 
+    // The root with its own links resolved: what a resolved path must stay inside.
+    private readonly string? _realRoot = RealPath.Of(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
+
     public IFileInfo GetFileInfo(string subpath) =>
         Resolve(subpath) is { } path && File.Exists(path) ? new RootedFileInfo(new FileInfo(path)) : new NotFoundFileInfo(subpath ?? "");
 
@@ -22,21 +25,13 @@ internal sealed class RootedFileProvider(string root) : IFileProvider
         var relative = subpath.Replace('\\', '/').TrimStart('/');
         if (relative.Length == 0 || Path.IsPathRooted(relative)) return null;
         var full = Path.GetFullPath(Path.Combine(Root, relative));
-        if (!IsInside(full)) return null;
-        try
-        {
-            // A link inside the root may still point elsewhere.
-            if (File.ResolveLinkTarget(full, returnFinalTarget: true) is { } target && !IsInside(Path.GetFullPath(target.FullName))) return null;
-        }
-        catch (IOException)
-        {
-            return null; // a link loop, or a file that vanished
-        }
+        if (!RealPath.IsInside(full, Root) || full.Length == Root.Length) return null;
+        // A link anywhere along the path (a folder as well as the file) may point elsewhere: the
+        // same realpath walk as the static handlers' root guard.
+        if (_realRoot is null || RealPath.Resolve(_realRoot, relative) is not { } real
+            || !RealPath.IsInside(real, _realRoot) || real.Length == _realRoot.Length) return null;
         return full;
     }
-
-    private bool IsInside(string full) =>
-        full.StartsWith(Root, StringComparison.Ordinal) && full.Length > Root.Length && full[Root.Length] == Path.DirectorySeparatorChar;
 
     public IDirectoryContents GetDirectoryContents(string subpath) => NotFoundDirectoryContents.Singleton;
 

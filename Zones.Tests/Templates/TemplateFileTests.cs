@@ -117,6 +117,22 @@ public sealed class TemplateFileTests : IAsyncLifetime
         await _logs.WaitForAsync(e => e.Level == LogLevel.Error && (e.Message.Contains("escape.html.liquid") || e.Message.Contains("../secret.liquid")));
     }
 
+    [Theory]
+    [InlineData("{% include 'out' %}", "out.liquid")]             // the file is a link out of the root
+    [InlineData("{% include 'outdir/secret' %}", "outdir")]        // a folder on the way is a link out of the root
+    public async Task Includes_through_symbolic_links_cannot_leave_the_root(string tag, string link)
+    {
+        var outside = Path.Combine(_folder, "outside");
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(Path.Combine(outside, "secret.liquid"), "TOP SECRET");
+        if (link.EndsWith(".liquid")) File.CreateSymbolicLink(Path.Combine(Root, link), Path.Combine(outside, "secret.liquid"));
+        else Directory.CreateSymbolicLink(Path.Combine(Root, link), outside);
+        Write("linked.html.liquid", tag);
+        using var response = await _client.GetAsync("/linked.html");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.DoesNotContain("TOP SECRET", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task An_absolute_include_path_means_the_root_not_the_file_system()
     {
