@@ -16,7 +16,7 @@ public sealed class DirListHandler(RootOptions options) : IZoneHandler
 
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
-        if (!_guard.TryResolve(context, out var path, out var refusal)) return ValueTask.FromResult(refusal);
+        if (!_guard.TryResolve(context, Directory.Exists, out var path, out var refusal)) return ValueTask.FromResult(refusal);
         var folder = new DirectoryInfo(path);
         if (!folder.Exists) return ValueTask.FromResult(ZoneResult.Pass);
         if (!ReadOnlyMethods.Allow(context.Request)) return ValueTask.FromResult(ReadOnlyMethods.MethodNotAllowed());

@@ -38,8 +38,7 @@ public sealed class IndexFileHandler(IndexFileOptions options) : IZoneHandler
 
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
-        if (!_guard.TryResolve(context, out var path, out var refusal)) return ValueTask.FromResult(refusal);
-        if (!Directory.Exists(path)) return ValueTask.FromResult(ZoneResult.Pass);
+        if (!_guard.TryResolve(context, Directory.Exists, out _, out var refusal)) return ValueTask.FromResult(refusal);
         var folder = context.Path.EndsWith('/') ? context.Path : context.Path + "/";
         var names = options.Names;
         var states = new ZoneState[names.Count + 1];

@@ -18,10 +18,10 @@ public sealed class StaticFileHandler(StaticFileOptions options) : IZoneHandler
 
     private ZoneResult Handle(ZoneContext context)
     {
-        if (!_guard.TryResolve(context, out var path, out var refusal)) return refusal;
-        if (path.EndsWith(Path.DirectorySeparatorChar)) return ZoneResult.Pass; // "/file.txt/" names a folder
+        // "/file.txt/" names a folder; File.Exists is false for folders too.
+        if (!_guard.TryResolve(context, static p => !p.EndsWith(Path.DirectorySeparatorChar) && File.Exists(p), out var path, out var refusal)) return refusal;
         var file = new FileInfo(path);
-        if (!file.Exists) return ZoneResult.Pass; // false for folders too
+        if (!file.Exists) return ZoneResult.Pass; // removed since we looked
         var request = context.Request;
         if (!ReadOnlyMethods.Allow(request)) return ReadOnlyMethods.MethodNotAllowed();
 

@@ -53,7 +53,7 @@ public sealed partial class EventStreamHandler : IZoneHandler
     {
         var feed = FeedZone.FeedOf(context, _options.Feed);
         if (feed is null) return ValueTask.FromResult(ZoneResult.Pass);
-        if (context.Request.Method != HttpMethods.Get) return ValueTask.FromResult(FeedZone.MethodNotAllowed("GET"));
+        if (context.Request.Method != HttpMethods.Get) return ValueTask.FromResult(MethodNotAllowed.Respond("GET"));
         if (!_feeds.Exists(feed)) return ValueTask.FromResult(FeedZone.NoSuchFeed(feed));
         var lastEventId = LastEventId(context.Request);
         return ValueTask.FromResult(ZoneResult.TakeOver(t => StreamAsync(t, feed, lastEventId)));
@@ -115,13 +115,13 @@ public sealed partial class EventStreamHandler : IZoneHandler
                 continue;
             }
 
-            ready ??= events.WaitToReadAsync(cancellationToken).AsTask();
             if (heartbeat is null)
             {
-                if (!await ready) return; // the subscription was disposed
-                ready = null;
+                // One wait at a time: awaited directly, no Task to allocate.
+                if (!await events.WaitToReadAsync(cancellationToken)) return; // the subscription was disposed
                 continue;
             }
+            ready ??= events.WaitToReadAsync(cancellationToken).AsTask();
             // Both waits are kept across turns, so a heartbeat never leaves a read behind or the other way round.
             tick ??= heartbeat.WaitForNextTickAsync(cancellationToken).AsTask();
             if (await Task.WhenAny(ready, tick) == ready)

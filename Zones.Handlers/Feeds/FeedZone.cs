@@ -21,9 +21,6 @@ internal static class FeedZone
             yield return $"\"Feed\" \"{feed}\" is not a valid feed name: use 1 to {FeedNames.MaxLength} letters, digits, '.', '_', '-' or '~' (or leave it out to take the feed from the path)";
     }
 
-    public static ZoneResult MethodNotAllowed(string allow) =>
-        ZoneResult.Respond(ZoneResponse.ForStatus(405).WithHeader(HeaderNames.Allow, allow));
-
     public static ZoneResult NoSuchFeed(string name) =>
         ZoneResult.Respond(ZoneResponse.ForStatus(404, $"There is no feed \"{name}\"."));
 }

@@ -5,6 +5,5 @@ internal static class ReadOnlyMethods
 {
     public static bool Allow(HttpRequest request) => request.Method is "GET" or "HEAD";
 
-    public static ZoneResult MethodNotAllowed() =>
-        ZoneResult.Respond(ZoneResponse.ForStatus(405).WithHeader(HeaderNames.Allow, "GET, HEAD"));
+    public static ZoneResult MethodNotAllowed() => Handlers.MethodNotAllowed.Respond("GET, HEAD");
 }

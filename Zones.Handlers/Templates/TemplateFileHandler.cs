@@ -58,7 +58,7 @@ public sealed partial class TemplateFileHandler : IZoneHandler
 
         var request = context.Request;
         if (request.Method is not (HttpMethods.Get or HttpMethods.Head or HttpMethods.Post))
-            return ZoneResult.Respond(ZoneResponse.ForStatus(405).WithHeader(HeaderNames.Allow, "GET, HEAD, POST"));
+            return MethodNotAllowed.Respond("GET, HEAD, POST");
 
         var form = _options.ReadForm && request.Method == HttpMethods.Post && request.HasFormContentType
             ? await request.ReadFormAsync(cancellationToken: context.RequestAborted)

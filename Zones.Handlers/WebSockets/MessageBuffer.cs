@@ -18,8 +18,6 @@ internal sealed class MessageBuffer(int maxMessageBytes)
     private byte[]? _array;
     private int _count;
 
-    public int Count => _count;
-
     public bool TooBig => _count > maxMessageBytes;
 
     public ReadOnlyMemory<byte> Data => _array is null ? default : _array.AsMemory(0, _count);

@@ -71,18 +71,7 @@ public sealed class WebSocketConnection
     }
 
     /// <summary>The value of a query parameter (percent-decoded, '+' as space), or null.</summary>
-    public string? Query(string name)
-    {
-        foreach (var pair in QueryString.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var eq = pair.IndexOf('=');
-            var key = Decode(eq < 0 ? pair : pair[..eq]);
-            if (key == name) return eq < 0 ? "" : Decode(pair[(eq + 1)..]);
-        }
-        return null;
-
-        static string Decode(string s) => WebUtility.UrlDecode(s);
-    }
+    public string? Query(string name) => Request.Query[name];
 
     /// <summary>
     /// Sends a text message. Completes when it has been written to the socket; fails with a
@@ -158,7 +147,7 @@ public sealed class WebSocketConnection
         return _queue.CloseAsync(status, description, dropWaiting);
     }
 
-    /// <summary>Answers the peer's close frame with the same code (an empty one with an empty one).</summary>
+    /// <summary>Answers the peer's close frame with the same code (the runtime reports an empty close frame as 1000, so that is what an empty one gets back).</summary>
     internal Task EchoClose(WebSocketCloseStatus status)
     {
         if (Interlocked.Exchange(ref _closeStarted, 1) == 0)
