@@ -63,7 +63,7 @@ public sealed partial class NativeAotTests : IDisposable
         })!;
         try
         {
-            var nativeUrl = await ReadListeningUrlAsync(native);
+            var nativeUrl = await TestHost.ReadListeningUrlAsync(native);
             var jit = await TestHost.StartAsync(["--zones", zones, "--urls", "http://127.0.0.1:0"],
                 services => services.AddZoneHandler<Zones.Host.HelloHandler>("hello"));
             try
@@ -145,7 +145,7 @@ public sealed partial class NativeAotTests : IDisposable
     private async Task<string> PublishAsync()
     {
         var output = Path.Combine(_folder, "native");
-        var project = Path.GetFullPath(Path.Combine(Zones.Tests.Static.DemoSite.RepositoryFile("zones.json"), "..", "Zones.Host", "Zones.Host.csproj"));
+        var project = Path.GetFullPath(Path.Combine(TestHost.RepositoryFile("zones.json"), "..", "Zones.Host", "Zones.Host.csproj"));
         var start = new ProcessStartInfo("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", output, "-nologo"])
         {
             RedirectStandardOutput = true,
@@ -158,24 +158,6 @@ public sealed partial class NativeAotTests : IDisposable
         Assert.True(publish.ExitCode == 0, "dotnet publish -p:PublishAot=true failed:\n" + await log + await errors);
         return Path.Combine(output, "Zones.Host");
     }
-
-    private static async Task<string> ReadListeningUrlAsync(Process process)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            var match = Listening().Match(line);
-            if (match.Success)
-            {
-                _ = process.StandardOutput.ReadToEndAsync();
-                return match.Groups[1].Value;
-            }
-        }
-        throw new InvalidOperationException("The native host exited without listening: " + await process.StandardError.ReadToEndAsync());
-    }
-
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
-    private static partial Regex Listening();
 
     [GeneratedRegex(@"127\.0\.0\.1:\d+")]
     private static partial Regex RemotePort();

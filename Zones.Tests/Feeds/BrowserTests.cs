@@ -14,18 +14,7 @@ public sealed class BrowserTests
     private static readonly PageWaitForFunctionOptions Wait = new() { Timeout = 20_000 };
 
     /// <summary>The repository's www/ folder, found by walking up from the test binaries.</summary>
-    private static string Www
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "www");
-                if (File.Exists(Path.Combine(candidate, "live.html"))) return candidate;
-            }
-            throw new DirectoryNotFoundException("www/live.html not found above " + AppContext.BaseDirectory);
-        }
-    }
+    private static string Www => Path.GetDirectoryName(TestHost.RepositoryFile(Path.Combine("www", "live.html")))!;
 
     [Fact]
     public async Task EventSource_receives_named_events_with_multi_line_data_and_their_ids()

@@ -163,7 +163,8 @@ public sealed class EventStreamTests
 
             // The fast client is unaffected and keeps receiving.
             var next = feeds.Publish("f", "message", "still here");
-            Assert.Equal((next.Id.ToString(), "still here"), ((await fast.ReadEventAsync()).Id, "still here"));
+            var last = await fast.ReadEventAsync();
+            Assert.Equal((next.Id.ToString(), "still here"), (last.Id, last.Data));
         }
     }
 
@@ -186,7 +187,13 @@ public sealed class EventStreamTests
         Assert.Equal("GET", post.Content.Headers.Allow.Single());
         using var below = await client.GetAsync("/fixed/other");
         Assert.Contains("fell through", await below.Content.ReadAsStringAsync());
-        Assert.True(feeds.Exists("f"));
+        var (own, events) = await FeedServer.OpenAsync(client, "/fixed");
+        using (own)
+        using (events)
+        {
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+            Assert.Equal("text/event-stream", own.Content.Headers.ContentType!.MediaType);
+        }
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Zones.Hosting;
+using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.Host;
 
@@ -36,7 +37,7 @@ public sealed class FeedsAndTemplatesHostTests : IDisposable
               ]
             }
             """);
-        var server = host.Services.GetRequiredService<ZoneServerHostedService>().Server;
+        var server = TestHost.ServerOf(host);
         var feeds = host.Services.GetRequiredService<IFeeds>();
         using var client = new HttpClient { BaseAddress = new Uri(server.Urls[0] + "/") };
 
@@ -46,6 +47,17 @@ public sealed class FeedsAndTemplatesHostTests : IDisposable
         for (var i = 0; i < 3; i++) (await client.PostAsync("/feeds/declared", new StringContent($"e{i}"))).EnsureSuccessStatusCode();
         Assert.Equal(["e1", "e2"], feeds.Since("declared", 0).Select(e => e.Data)); // BufferSize 2
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await client.PostAsync("/feeds/declared", new StringContent(new string('x', 101)))).StatusCode);
+
+        // The stream: a new client gets ReplayCount (1) buffered event, then live ones.
+        var (stream, events) = await Zones.Tests.Feeds.FeedServer.OpenAsync(client, "/events/declared");
+        using (stream)
+        using (events)
+        {
+            Assert.Equal("text/event-stream", stream.Content.Headers.ContentType!.MediaType);
+            Assert.Equal("e2", (await events.ReadEventAsync()).Data);
+            (await client.PostAsync("/feeds/declared", new StringContent("live"))).EnsureSuccessStatusCode();
+            Assert.Equal("live", (await events.ReadEventAsync()).Data);
+        }
         await host.StopAsync();
     }
 

@@ -174,7 +174,7 @@ public sealed class HostTests : IDisposable
         using var process = Process.Start(start)!;
         try
         {
-            var url = await SigtermUnderLoadTests.ReadListeningUrlAsync(process);
+            var url = await TestHost.ReadListeningUrlAsync(process);
             Assert.DoesNotContain(":1/", url + "/");
             using var client = new HttpClient { BaseAddress = new Uri(url) };
             // The feed named only in the environment exists: a poll waits and answers 204, not 404.

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Text.RegularExpressions;
+using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.Host;
 
@@ -10,7 +10,7 @@ namespace Zones.Tests.Host;
 /// sent well before the signal are answered, WebSockets are closed with 1001, and the process
 /// exits by itself within the shutdown timeout.
 /// </summary>
-public sealed partial class SigtermUnderLoadTests : IDisposable
+public sealed class SigtermUnderLoadTests : IDisposable
 {
     private const int FileSize = 4 * 1024 * 1024;
     private readonly string _folder = Directory.CreateTempSubdirectory("zones-sigterm-").FullName;
@@ -40,7 +40,7 @@ public sealed partial class SigtermUnderLoadTests : IDisposable
         using var process = Process.Start(start)!;
         try
         {
-            var url = await ReadListeningUrlAsync(process);
+            var url = await TestHost.ReadListeningUrlAsync(process);
             var stderr = process.StandardError.ReadToEndAsync();
 
             var sockets = new List<ClientWebSocket>();
@@ -113,22 +113,4 @@ public sealed partial class SigtermUnderLoadTests : IDisposable
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
     }
-
-    internal static async Task<string> ReadListeningUrlAsync(Process process)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            var match = Listening().Match(line);
-            if (match.Success)
-            {
-                _ = process.StandardOutput.ReadToEndAsync(); // keep draining
-                return match.Groups[1].Value;
-            }
-        }
-        throw new InvalidOperationException("The host exited without listening.");
-    }
-
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
-    private static partial Regex Listening();
 }

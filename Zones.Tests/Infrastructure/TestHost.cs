@@ -5,7 +5,7 @@ using Zones.Hosting;
 namespace Zones.Tests.Infrastructure;
 
 /// <summary>The real program (zones.json, --urls, built-in handlers) started in-process.</summary>
-public static class TestHost
+public static partial class TestHost
 {
     /// <summary>Builds and starts the host with these command-line arguments; <paramref name="services"/> adds what Program.cs would.</summary>
     public static async Task<IHost> StartAsync(string[] args, Action<IServiceCollection>? services = null)
@@ -26,4 +26,38 @@ public static class TestHost
     }
 
     public static ZoneServer ServerOf(IHost host) => host.Services.GetRequiredService<ZoneServerHostedService>().Server;
+
+    /// <summary>
+    /// For the program started as a process: the URL from its "Now listening on:" line, read from
+    /// its standard output (which is then drained so the process never blocks on it).
+    /// </summary>
+    public static async Task<string> ReadListeningUrlAsync(System.Diagnostics.Process process)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            var match = ListeningLine().Match(line);
+            if (match.Success)
+            {
+                _ = process.StandardOutput.ReadToEndAsync();
+                return match.Groups[1].Value;
+            }
+        }
+        var why = process.StartInfo.RedirectStandardError ? await process.StandardError.ReadToEndAsync() : "";
+        throw new InvalidOperationException("The host exited without listening. " + why);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial System.Text.RegularExpressions.Regex ListeningLine();
+
+    /// <summary>A file of the repository (zones.json, www/chat.html…), found above the test binaries.</summary>
+    public static string RepositoryFile(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, name);
+            if (File.Exists(candidate) && Directory.Exists(Path.Combine(dir.FullName, "www"))) return candidate;
+        }
+        throw new FileNotFoundException($"{name} was not found above {AppContext.BaseDirectory}");
+    }
 }

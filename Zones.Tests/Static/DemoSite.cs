@@ -16,19 +16,9 @@ public sealed class DemoSite : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static string RepositoryFile(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, name);
-            if (File.Exists(candidate) && Directory.Exists(Path.Combine(dir.FullName, "www"))) return candidate;
-        }
-        throw new FileNotFoundException($"{name} was not found above {AppContext.BaseDirectory}");
-    }
-
     public static async Task<DemoSite> StartAsync()
     {
-        var host = await TestHost.StartAsync(["--zones", RepositoryFile("zones.json"), "--urls", "http://127.0.0.1:0"],
+        var host = await TestHost.StartAsync(["--zones", TestHost.RepositoryFile("zones.json"), "--urls", "http://127.0.0.1:0"],
             services => services.AddZoneHandler<Zones.Host.HelloHandler>("hello")); // as Program.cs does
         return new DemoSite(host, new Uri(TestHost.ServerOf(host).Urls[0].TrimEnd('/') + "/"));
     }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
+using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.Static;
 
@@ -8,7 +8,7 @@ namespace Zones.Tests.Static;
 /// mean nothing under root — such as a file the server is not allowed to read.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-internal static partial class UnprivilegedHost
+internal static class UnprivilegedHost
 {
     public static async Task<int> GetStatusAsync(string root, string path)
     {
@@ -38,7 +38,7 @@ internal static partial class UnprivilegedHost
             using var process = Process.Start(start)!;
             try
             {
-                var url = await ReadListeningUrlAsync(process);
+                var url = await TestHost.ReadListeningUrlAsync(process);
                 using var client = new HttpClient();
                 using var response = await client.GetAsync(url + path);
                 return (int)response.StatusCode;
@@ -54,18 +54,4 @@ internal static partial class UnprivilegedHost
             Directory.Delete(folder, recursive: true);
         }
     }
-
-    private static async Task<string> ReadListeningUrlAsync(Process process)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            var match = Listening().Match(line);
-            if (match.Success) return match.Groups[1].Value;
-        }
-        throw new InvalidOperationException("The unprivileged host exited without listening: " + await process.StandardError.ReadToEndAsync());
-    }
-
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
-    private static partial Regex Listening();
 }

@@ -5,20 +5,11 @@ namespace Zones.Tests.WebSockets;
 /// <summary>www/chat.html in headless Chromium, two pages in one room, talking through the chat endpoint.</summary>
 public sealed class ChatBrowserTests
 {
-    private static string ChatPage()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "www", "chat.html");
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException("www/chat.html was not found above " + AppContext.BaseDirectory);
-    }
 
     [Fact]
     public async Task Two_pages_in_a_room_see_each_others_messages()
     {
-        var page = ChatPage();
+        var page = TestHost.RepositoryFile(Path.Combine("www", "chat.html"));
         // The zones of zones.json, with a one-line stand-in for the static file handler.
         await using var server = await WebSocketTestServer.StartAsync(o => o.MaxMessageBytes = 8192, endpoint: "chat", prefix: "/chat",
             moreZones: [TestServer.Zone("/chat.html", _ => ZoneResult.Respond(ZoneResponse.File(page, "text/html; charset=utf-8")))]);

@@ -25,16 +25,6 @@ public sealed class WebSocketHostTests : IDisposable
         return path;
     }
 
-    private static string RepositoryZones()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "zones.json");
-            if (File.Exists(candidate) && Directory.Exists(Path.Combine(dir.FullName, "www"))) return candidate;
-        }
-        throw new FileNotFoundException("the repository's zones.json was not found above " + AppContext.BaseDirectory);
-    }
-
     private static async Task<string> EchoAsync(Uri uri, string text)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -50,8 +40,8 @@ public sealed class WebSocketHostTests : IDisposable
     [Fact]
     public async Task The_demo_zones_json_serves_the_echo_at_ws_and_the_chat_at_chat()
     {
-        using var host = await StartAsync(RepositoryZones());
-        var port = host.Services.GetRequiredService<ZoneServerHostedService>().Server.EndPoints[0].Port;
+        using var host = await StartAsync(TestHost.RepositoryFile("zones.json"));
+        var port = TestHost.ServerOf(host).EndPoints[0].Port;
         Assert.Equal("echo me", await EchoAsync(new Uri($"ws://127.0.0.1:{port}/ws"), "echo me"));
         var chat = await EchoAsync(new Uri($"ws://127.0.0.1:{port}/chat?name=host&room=t"), "hi");
         Assert.Contains("\"type\":\"join\"", chat); // the room greets first
