@@ -112,10 +112,10 @@ internal struct ChunkedDecoder
             span = span[..^1];
             long size = 0;
             var digits = 0;
-            while (digits < span.Length && IsHex(span[digits]))
+            while (digits < span.Length && Hex.IsDigit(span[digits]))
             {
                 if (digits == 15) throw BadHttpRequestException.Bad("A chunk size is too large.");
-                size = (size << 4) | (long)HexValue(span[digits]);
+                size = (size << 4) | (long)Hex.Value(span[digits]);
                 digits++;
             }
             if (digits == 0) throw BadHttpRequestException.Bad("A chunk size is not a hexadecimal number.");
@@ -147,7 +147,4 @@ internal struct ChunkedDecoder
         sequence.CopyTo(target);
         return target[..length];
     }
-
-    private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 5;
-    private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
 }

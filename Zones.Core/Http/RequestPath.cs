@@ -42,9 +42,9 @@ internal static class RequestPath
         {
             var b = raw[i];
             if (b != '%') { output[w++] = b; continue; }
-            if (i + 2 >= raw.Length || !IsHex(raw[i + 1]) || !IsHex(raw[i + 2]))
+            if (i + 2 >= raw.Length || !Hex.IsDigit(raw[i + 1]) || !Hex.IsDigit(raw[i + 2]))
                 throw BadHttpRequestException.Bad("The request path has a malformed percent-encoding.");
-            var value = (byte)((HexValue(raw[i + 1]) << 4) | HexValue(raw[i + 2]));
+            var value = (byte)((Hex.Value(raw[i + 1]) << 4) | Hex.Value(raw[i + 2]));
             if (value == 0)
                 throw BadHttpRequestException.Bad("The request path contains an encoded NUL.");
             if (value == '/')
@@ -95,7 +95,4 @@ internal static class RequestPath
         if (w == 0) path[w++] = (byte)'/';
         return w;
     }
-
-    private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 5;
-    private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
 }

@@ -40,7 +40,9 @@ public sealed class FormFile
 
     public Stream OpenReadStream() => TempFilePath is { } path
         ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.Asynchronous | FileOptions.SequentialScan)
-        : new MemoryStream(_memory.ToArray(), writable: false);
+        : System.Runtime.InteropServices.MemoryMarshal.TryGetArray(_memory, out var array)
+            ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
+            : new MemoryStream(_memory.ToArray(), writable: false);
 
     public async Task CopyToAsync(Stream destination, CancellationToken cancellationToken = default)
     {

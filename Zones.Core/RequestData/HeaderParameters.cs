@@ -1,4 +1,5 @@
 using System.Text;
+using Zones.Http;
 
 namespace Zones;
 
@@ -83,7 +84,7 @@ internal readonly record struct HeaderParameters(string Value, ParameterList Par
         var bytes = new List<byte>(encoded.Length);
         for (var k = 0; k < encoded.Length; k++)
         {
-            if (encoded[k] == '%' && k + 2 < encoded.Length && byte.TryParse(encoded.AsSpan(k + 1, 2), System.Globalization.NumberStyles.HexNumber, null, out var b))
+            if (encoded[k] == '%' && k + 2 < encoded.Length && Hex.TryDecode(encoded[k + 1], encoded[k + 2], out var b))
             {
                 bytes.Add(b);
                 k += 2;

@@ -46,7 +46,7 @@ internal static class MultipartFormReader
                     fields.Add(new(name, Encoding.UTF8.GetString(part.Memory.Span)));
                     continue;
                 }
-                var memory = part.Memory.ToArray();
+                var memory = part.Memory; // the part's own buffer, never reused: no copy needed
                 var length = part.Length;
                 var path = await part.CloseFileAsync();
                 files.Add(new FormFile(name, fileName, headers[HeaderNames.ContentType] ?? "application/octet-stream", headers, length, memory, path));

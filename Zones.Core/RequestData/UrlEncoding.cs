@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Zones.Http;
 
 namespace Zones;
 
@@ -59,7 +60,7 @@ public static class UrlEncoding
             {
                 var b = encoded[r];
                 if (b == '+') b = (byte)' ';
-                else if (b == '%' && r + 2 < encoded.Length && TryHex(encoded[r + 1], encoded[r + 2], out var decoded))
+                else if (b == '%' && r + 2 < encoded.Length && Hex.TryDecode(encoded[r + 1], encoded[r + 2], out var decoded))
                 {
                     b = decoded;
                     r += 2;
@@ -76,20 +77,4 @@ public static class UrlEncoding
 
     /// <summary>Encodes a component for a query string or form body (space as '+', UTF-8, everything but unreserved characters escaped).</summary>
     public static string Encode(string value) => Uri.EscapeDataString(value).Replace("%20", "+", StringComparison.Ordinal);
-
-    private static bool TryHex(byte high, byte low, out byte value)
-    {
-        var h = HexValue(high);
-        var l = HexValue(low);
-        value = (byte)((h << 4) | l);
-        return h >= 0 && l >= 0;
-    }
-
-    private static int HexValue(byte c) => c switch
-    {
-        >= (byte)'0' and <= (byte)'9' => c - '0',
-        >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
-        >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
-        _ => -1,
-    };
 }
