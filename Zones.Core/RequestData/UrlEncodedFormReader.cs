@@ -12,15 +12,18 @@ internal static class UrlEncodedFormReader
     public static async Task<RequestForm> ReadAsync(PipeReader reader, FormLimits limits, CancellationToken cancellationToken)
     {
         var fields = new List<KeyValuePair<string, string>>();
+        long searched = 0; // bytes of the unfinished pair already searched for '&': a long field is scanned once, not once per read
         while (true)
         {
             var result = await reader.ReadAsync(cancellationToken);
             var buffer = result.Buffer;
-            while (FormReader.TryFind(buffer, "&"u8, out var amp))
+            while (FormReader.TryFind(buffer.Slice(searched), "&"u8, out var amp))
             {
                 AddPair(buffer.Slice(0, amp), fields, limits);
                 buffer = buffer.Slice(buffer.GetPosition(1, amp));
+                searched = 0;
             }
+            searched = buffer.Length;
             if (buffer.Length > limits.MaxFieldSize) throw TooLarge(limits);
             if (result.IsCompleted)
             {

@@ -48,6 +48,28 @@ public sealed class FormTests : IDisposable
         Assert.Equal("name=Ada Lovelace\ntag=a&b\ntag=ünï\nempty=\n", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(1000)]
+    public async Task An_urlencoded_form_arriving_in_pieces_is_decoded_the_same(int pieceSize)
+    {
+        // Fields and separators fall across the reads: a long field spans many, '&' lands at a piece's edge.
+        var body = "a=1&bb=22&long=" + new string('x', 5000) + "&tail=%C3%BC+end";
+        await using var server = await StartEchoAsync(Limits());
+        await using var conn = await server.ConnectAsync();
+        await conn.SendAsync($"POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {body.Length}\r\n\r\n");
+        var bytes = Encoding.ASCII.GetBytes(body);
+        for (var offset = 0; offset < bytes.Length; offset += pieceSize)
+        {
+            await conn.SendAsync(bytes[offset..Math.Min(bytes.Length, offset + pieceSize)]);
+            if (pieceSize > 1 || offset % 500 == 0) await Task.Delay(1); // let the server read what came so far
+        }
+        var response = await conn.ReadResponseAsync();
+        Assert.Equal(200, response.Status);
+        Assert.Equal("a=1\nbb=22\nlong=" + new string('x', 5000) + "\ntail=ü end\n", response.BodyText);
+    }
+
     [Fact]
     public async Task A_multipart_form_gives_fields_and_files_small_ones_in_memory_large_ones_on_disk()
     {
