@@ -1,6 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Zones.Handlers.WebSockets;
+using Zones.Hosting;
+using Zones.Handlers.Static;
+using Zones.Handlers.Feeds;
+using Zones.Handlers.Templates;
 
 namespace Zones.Handlers;
 

@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using Zones.Http;
+using Zones.Handlers.Static;
 
 namespace Zones.Handlers;
 
@@ -42,7 +44,7 @@ public sealed class ContentTypeHandler(ContentTypeOptions options) : IZoneHandle
     {
         if (overrides.Count == 0) return MediaTypes.BuiltIn;
         var table = new Dictionary<string, string>(MediaTypes.BuiltIn, StringComparer.OrdinalIgnoreCase);
-        foreach (var (extension, type) in overrides) table[extension.TrimStart('.')] = MediaTypes.WithUtf8Charset(type.Trim());
+        foreach (var (extension, type) in overrides) table[extension.TrimStart('.')] = TextTypes.WithUtf8Charset(type.Trim());
         return table.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 }

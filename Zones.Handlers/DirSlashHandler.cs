@@ -1,3 +1,5 @@
+using Zones.Handlers.Static;
+
 namespace Zones.Handlers;
 
 /// <summary>

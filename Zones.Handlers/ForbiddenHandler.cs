@@ -1,3 +1,4 @@
+
 namespace Zones.Handlers;
 
 /// <summary>Wibble's forbidden: answers 403 for everything in its zone (e.g. a private folder under a static root).</summary>

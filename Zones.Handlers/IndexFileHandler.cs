@@ -1,3 +1,4 @@
+using Zones.Handlers.Static;
 
 namespace Zones.Handlers;
 

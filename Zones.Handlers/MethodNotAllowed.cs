@@ -1,3 +1,5 @@
+using Zones.Http;
+
 namespace Zones.Handlers;
 
 /// <summary>405 with the Allow field every handler that limits methods answers with (RFC 9110 §15.5.6).</summary>

@@ -1,3 +1,4 @@
+
 namespace Zones.Handlers;
 
 /// <summary>Wibble's notfound: answers 404 for everything that reaches it. Put it last.</summary>

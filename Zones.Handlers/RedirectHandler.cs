@@ -1,3 +1,4 @@
+
 namespace Zones.Handlers;
 
 public sealed class RedirectOptions : IZoneOptionsValidation

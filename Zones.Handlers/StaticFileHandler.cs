@@ -1,4 +1,6 @@
 using Microsoft.Win32.SafeHandles;
+using Zones.Http;
+using Zones.Handlers.Static;
 
 namespace Zones.Handlers;
 

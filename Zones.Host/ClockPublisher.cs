@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Zones.Handlers.Feeds;
 
 namespace Zones.Host;
 

@@ -1,3 +1,4 @@
+
 namespace Zones.Host;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using Zones;
 using Zones.Host;
+using Zones.Hosting;
 
 // zones.json, --urls, --zones and the built-in handlers.
 var builder = ZonesHost.CreateBuilder(args);

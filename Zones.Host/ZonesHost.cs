@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Zones.Handlers;
 using Zones.Hosting;
+using Zones.Server;
+using Zones.Handlers.Feeds;
 
 namespace Zones.Host;
 

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
+using Zones.Pipeline;
+
 namespace Zones.Hosting;
 
 /// <summary>

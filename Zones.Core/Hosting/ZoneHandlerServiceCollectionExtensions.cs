@@ -1,8 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
-using Zones.Hosting;
 
-namespace Zones;
+namespace Zones.Hosting;
 
 /// <summary>Registering zone handlers by name, built-ins and your own alike.</summary>
 public static class ZoneHandlerServiceCollectionExtensions

@@ -2,6 +2,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using Zones.Pipeline;
+using Zones.Server;
+
 namespace Zones.Hosting;
 
 /// <summary>Runs the <see cref="ZoneServer"/> inside the generic host: started with it, stopped gracefully by Ctrl+C or SIGTERM.</summary>

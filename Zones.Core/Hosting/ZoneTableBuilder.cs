@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 
+using Zones.Pipeline;
+
 namespace Zones.Hosting;
 
 /// <summary>

@@ -2,9 +2,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Zones.Hosting;
 
-namespace Zones;
+using Zones.Pipeline;
+using Zones.Server;
+
+namespace Zones.Hosting;
 
 public static class ZonesServiceCollectionExtensions
 {

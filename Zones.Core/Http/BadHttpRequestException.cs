@@ -1,4 +1,4 @@
-namespace Zones;
+namespace Zones.Http;
 
 /// <summary>
 /// The client sent something the server will not process. Carries the status to answer with

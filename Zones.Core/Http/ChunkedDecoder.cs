@@ -31,7 +31,7 @@ internal struct ChunkedDecoder
     /// destination is full, the input runs out, or the body ends. Returns the bytes copied;
     /// <paramref name="consumed"/> is how far the input was used.
     /// </summary>
-    public int Decode(in ReadOnlySequence<byte> buffer, Span<byte> destination, HttpHeaders trailers, ServerLimits limits, out SequencePosition consumed)
+    public int Decode(in ReadOnlySequence<byte> buffer, Span<byte> destination, HttpHeaders trailers, HttpLimits limits, out SequencePosition consumed)
     {
         var reader = new SequenceReader<byte>(buffer);
         var copied = 0;
@@ -81,7 +81,7 @@ internal struct ChunkedDecoder
     }
 
     /// <summary>One trailer field line (LF removed); true when it is the empty line that ends the body.</summary>
-    private bool ParseTrailerLine(in ReadOnlySequence<byte> lineWithCr, HttpHeaders trailers, ServerLimits limits)
+    private bool ParseTrailerLine(in ReadOnlySequence<byte> lineWithCr, HttpHeaders trailers, HttpLimits limits)
     {
         var span = ToSpan(lineWithCr, stackalloc byte[256], out var rented);
         try

@@ -16,10 +16,13 @@ internal struct HeadScanner
     /// <summary>Where the request line starts: leading empty lines (RFC 9112 §2.2) are skipped.</summary>
     public long HeadStart { get; private set; }
 
+    /// <summary>True once the request line is complete (its LF seen).</summary>
+    public readonly bool SawRequestLine => _lines > 0;
+
     public void Reset() => this = default;
 
     /// <summary>True when the empty line that ends the head is in <paramref name="buffer"/>; <paramref name="headEnd"/> is the offset after it.</summary>
-    public bool TryFindEnd(in ReadOnlySequence<byte> buffer, ServerLimits limits, out long headEnd)
+    public bool TryFindEnd(in ReadOnlySequence<byte> buffer, HttpLimits limits, out long headEnd)
     {
         var reader = new SequenceReader<byte>(buffer);
         reader.Advance(_lineStart);

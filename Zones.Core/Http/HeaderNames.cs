@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Zones;
+namespace Zones.Http;
 
 /// <summary>Common header names. The parser hands out these very strings for known names, so lookups compare by reference first.</summary>
 public static class HeaderNames
@@ -36,6 +36,7 @@ public static class HeaderNames
     public const string Pragma = "Pragma";
     public const string Range = "Range";
     public const string Referer = "Referer";
+    public const string RetryAfter = "Retry-After";
     public const string SecFetchDest = "Sec-Fetch-Dest";
     public const string SecFetchMode = "Sec-Fetch-Mode";
     public const string SecFetchSite = "Sec-Fetch-Site";

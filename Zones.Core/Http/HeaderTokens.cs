@@ -1,4 +1,4 @@
-namespace Zones;
+namespace Zones.Http;
 
 /// <summary>Reads comma-separated token lists (Connection: keep-alive, Upgrade).</summary>
 public static class HeaderTokens

@@ -1,4 +1,4 @@
-namespace Zones;
+namespace Zones.Http;
 
 /// <summary>Character classes of RFC 9110 (tokens, field values) used by the parser and header checks.</summary>
 public static class HttpCharacters

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Zones;
+namespace Zones.Http;
 
 /// <summary>
 /// An ordered list of header fields with case-insensitive lookup. Order and repeats are kept

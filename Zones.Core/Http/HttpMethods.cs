@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Zones;
+namespace Zones.Http;
 
 /// <summary>Method names. The parser returns these instances for the standard methods, so a request allocates no method string.</summary>
 public static class HttpMethods

@@ -1,4 +1,4 @@
-namespace Zones;
+namespace Zones.Http;
 
 public enum HttpVersion
 {

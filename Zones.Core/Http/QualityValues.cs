@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Zones;
+namespace Zones.Http;
 
 /// <summary>One element of an Accept-style list: the value ("gzip", "text/html", "en-GB") and its weight.</summary>
 public readonly record struct QualityValue(string Value, double Quality);

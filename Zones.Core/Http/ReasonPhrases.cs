@@ -1,4 +1,4 @@
-namespace Zones;
+namespace Zones.Http;
 
 /// <summary>The reason phrase sent on the status line, RFC 9110's wording.</summary>
 public static class ReasonPhrases

@@ -9,7 +9,7 @@ internal interface IRequestInput
 {
     PipeReader Input { get; }
 
-    ServerLimits Limits { get; }
+    HttpLimits Limits { get; }
 
     /// <summary>Writes "HTTP/1.1 100 Continue" and flushes it.</summary>
     ValueTask SendContinueAsync();
@@ -29,7 +29,11 @@ internal interface IRequestInput
 /// </summary>
 internal sealed class RequestBodyReader(IRequestInput connection)
 {
-    private HttpRequest? _request;
+    private bool _active;               // a request's body is current (false between requests)
+    private bool _isChunked;
+    private bool _expectsContinue;
+    private HttpHeaders? _trailers;
+    private int _generation;            // which request's body: a stream from an earlier one stops working
     private long _remaining;            // Content-Length bytes still to come
     private ChunkedDecoder _chunked;
     private long _bytesRead;
@@ -42,29 +46,33 @@ internal sealed class RequestBodyReader(IRequestInput connection)
 
     public bool Faulted => _fault is not null;
 
-    public void Reset(HttpRequest request)
+    /// <summary>Starts the body of a new request; returns its generation, which a body stream keeps to know it is still current.</summary>
+    public int Reset(in RequestHead head, HttpHeaders trailers)
     {
-        _request = request;
+        _active = true;
+        _isChunked = head.IsChunked;
+        _expectsContinue = head.ExpectsContinue;
+        _trailers = trailers;
         _chunked.Reset();
-        _remaining = request.ContentLength ?? 0;
+        _remaining = head.ContentLength ?? 0;
         _bytesRead = 0;
         _timeWaited = TimeSpan.Zero;
         _fault = null;
         ContinueSent = false;
-        IsComplete = !request.HasBody;
+        IsComplete = !head.HasBody;
+        return ++_generation;
     }
 
     /// <summary>The request ended: any stream still held by a handler stops working.</summary>
-    public void EndRequest() => _request = null;
+    public void EndRequest() => _active = false;
 
-    public bool IsCurrent(HttpRequest request) => ReferenceEquals(_request, request);
+    public bool IsCurrent(int generation) => _active && _generation == generation;
 
     public async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         if (_fault is not null) throw _fault;
         if (IsComplete || destination.IsEmpty) return 0;
-        var request = _request!;
-        if (request.ExpectsContinue && !ContinueSent)
+        if (_expectsContinue && !ContinueSent)
         {
             ContinueSent = true;
             await connection.SendContinueAsync();
@@ -75,7 +83,7 @@ internal sealed class RequestBodyReader(IRequestInput connection)
         {
             var result = await ReadWithRateLimitAsync(input, cancellationToken);
             var buffer = result.Buffer;
-            if (!request.IsChunked)
+            if (!_isChunked)
             {
                 if (buffer.IsEmpty && result.IsCompleted)
                 {
@@ -95,7 +103,7 @@ internal sealed class RequestBodyReader(IRequestInput connection)
             SequencePosition consumed;
             try
             {
-                copied = _chunked.Decode(buffer, destination.Span, request.Trailers, connection.Limits, out consumed);
+                copied = _chunked.Decode(buffer, destination.Span, _trailers!, connection.Limits, out consumed);
             }
             catch (BadHttpRequestException e)
             {
@@ -121,9 +129,9 @@ internal sealed class RequestBodyReader(IRequestInput connection)
     public async ValueTask<bool> DrainAsync(long limit)
     {
         if (IsComplete) return _fault is null;
-        if (_fault is not null || _request is null) return false;
-        if (_request.ExpectsContinue && !ContinueSent) return false;
-        if (!_request.IsChunked && _remaining > limit) return false;
+        if (_fault is not null || !_active) return false;
+        if (_expectsContinue && !ContinueSent) return false;
+        if (!_isChunked && _remaining > limit) return false;
         var scratch = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {

@@ -1,17 +1,17 @@
 namespace Zones.Http;
 
 /// <summary>The request body as a read-only stream; it stops working when its request ends.</summary>
-internal sealed class RequestBodyStream(RequestBodyReader reader, HttpRequest request) : Stream
+internal sealed class RequestBodyStream(RequestBodyReader reader, int generation, long? contentLength) : Stream
 {
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
-    public override long Length => request.ContentLength ?? throw new NotSupportedException("A chunked body has no known length.");
+    public override long Length => contentLength ?? throw new NotSupportedException("A chunked body has no known length.");
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (!reader.IsCurrent(request)) throw new ObjectDisposedException(nameof(RequestBodyStream), "The request has ended; its body can no longer be read.");
+        if (!reader.IsCurrent(generation)) throw new ObjectDisposedException(nameof(RequestBodyStream), "The request has ended; its body can no longer be read.");
         return reader.ReadAsync(buffer, cancellationToken);
     }
 

@@ -9,7 +9,7 @@ namespace Zones.Http;
 /// </summary>
 internal static class RequestHeadParser
 {
-    public static HttpRequest Parse(ReadOnlySpan<byte> head, HeaderValueCache? cache = null)
+    public static RequestHead Parse(ReadOnlySpan<byte> head, HeaderValueCache? cache = null)
     {
         var lineEnd = NextLine(head, out var line);
         var (method, target, path, query, version, absoluteAuthority) = ParseRequestLine(line);
@@ -24,8 +24,8 @@ internal static class RequestHeadParser
             head = head[lineEnd..];
         }
 
-        var request = new HttpRequest(method, target, path, query, version, headers);
-        ApplyFraming(request, absoluteAuthority);
+        var request = new RequestHead(method, target, path, query, version, headers);
+        ApplyFraming(ref request, absoluteAuthority);
         return request;
     }
 
@@ -150,7 +150,7 @@ internal static class RequestHeadParser
     }
 
     /// <summary>Works out Host, body framing, keep-alive and expectations, refusing the ambiguous combinations.</summary>
-    private static void ApplyFraming(HttpRequest request, string? absoluteAuthority)
+    private static void ApplyFraming(ref RequestHead request, string? absoluteAuthority)
     {
         var headers = request.Headers;
         string? host = null, contentLength = null, transferEncoding = null;

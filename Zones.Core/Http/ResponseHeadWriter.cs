@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Immutable;
-using System.IO.Pipelines;
 using System.Text;
 
 namespace Zones.Http;
@@ -34,7 +33,7 @@ internal static class ResponseHeadWriter
         };
 
     public static void Write(
-        PipeWriter output, int status, HttpHeaders headers, ImmutableList<KeyValuePair<string, string>>? provisional,
+        IBufferWriter<byte> output, int status, HttpHeaders headers, ImmutableList<KeyValuePair<string, string>>? provisional,
         long? contentLength, bool chunked, ConnectionHeader connection, byte[] serverLine)
     {
         output.Write(StatusLine(status));
@@ -85,7 +84,7 @@ internal static class ResponseHeadWriter
 
     private static bool IsConnection(string name) => name.Equals(HeaderNames.Connection, StringComparison.OrdinalIgnoreCase);
 
-    public static void WriteField(PipeWriter output, string name, string value)
+    public static void WriteField(IBufferWriter<byte> output, string name, string value)
     {
         var length = name.Length + 4 + (Ascii.IsValid(value) ? value.Length : Encoding.UTF8.GetByteCount(value));
         var span = output.GetSpan(length);

@@ -1,4 +1,4 @@
-namespace Zones;
+namespace Zones.Pipeline;
 
 /// <summary>
 /// Walks the zone table for one request, Wibble's getresponse: each zone's handler runs, in
@@ -8,8 +8,12 @@ namespace Zones;
 /// </summary>
 public static class ZonePipeline
 {
-    public static async ValueTask<(ZoneResult Result, ZoneState State)> RunAsync(
-        ZoneTable table, ZoneState initial, IServiceProvider? services = null, CancellationToken requestAborted = default, CancellationToken serverStopping = default)
+    public static ValueTask<(ZoneResult Result, ZoneState State)> RunAsync(
+        ZoneTable table, ZoneState initial, IServiceProvider? services = null, CancellationToken requestAborted = default, CancellationToken serverStopping = default) =>
+        RunAsync(table, initial, services, requestAborted, serverStopping, connection: null);
+
+    internal static async ValueTask<(ZoneResult Result, ZoneState State)> RunAsync(
+        ZoneTable table, ZoneState initial, IServiceProvider? services, CancellationToken requestAborted, CancellationToken serverStopping, IZoneConnection? connection)
     {
         // Most requests never fork, so one state is carried without a list until a handler
         // offers alternatives.
@@ -23,7 +27,7 @@ public static class ZonePipeline
             {
                 if (single is null) break;
                 if (!zone.Matches(single.Path)) continue;
-                var result = await zone.Handler.HandleAsync(new ZoneContext(single, zone, services, requestAborted, serverStopping));
+                var result = await zone.Handler.HandleAsync(new ZoneContext(single, zone, services, requestAborted, serverStopping, connection));
                 switch (result.Kind)
                 {
                     case ZoneResultKind.Pass:
@@ -43,7 +47,7 @@ public static class ZonePipeline
                 foreach (var state in many)
                 {
                     if (!zone.Matches(state.Path)) { next.Add(state); continue; }
-                    var result = await zone.Handler.HandleAsync(new ZoneContext(state, zone, services, requestAborted, serverStopping));
+                    var result = await zone.Handler.HandleAsync(new ZoneContext(state, zone, services, requestAborted, serverStopping, connection));
                     switch (result.Kind)
                     {
                         case ZoneResultKind.Pass: next.Add(state); break;

@@ -1,4 +1,4 @@
-namespace Zones;
+namespace Zones.Pipeline;
 
 /// <summary>The ordered zones a request walks through. Immutable: a reload builds a new table and swaps it in whole.</summary>
 public sealed class ZoneTable(IReadOnlyList<Zone> zones)

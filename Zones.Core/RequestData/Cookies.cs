@@ -1,4 +1,4 @@
-namespace Zones;
+namespace Zones.RequestData;
 
 /// <summary>
 /// Reads the Cookie request header (RFC 6265 §5.4): "a=1; b=2". Values are returned as sent,

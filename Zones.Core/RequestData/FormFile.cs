@@ -1,4 +1,6 @@
-namespace Zones;
+using Zones.Http;
+
+namespace Zones.RequestData;
 
 /// <summary>
 /// One uploaded file of a multipart form. Small files are kept in memory; larger ones (over

@@ -1,4 +1,4 @@
-namespace Zones;
+namespace Zones.RequestData;
 
 /// <summary>
 /// Bounds on a form body, checked as it streams in. A form over a size or count limit is answered

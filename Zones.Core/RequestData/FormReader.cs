@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Zones.Http;
 
-namespace Zones;
+namespace Zones.RequestData;
 
 /// <summary>Picks the form decoder by Content-Type and runs it over the request body.</summary>
 internal static class FormReader
@@ -15,12 +16,12 @@ internal static class FormReader
         return media.Equals(UrlEncoded, StringComparison.OrdinalIgnoreCase) || media.Equals(Multipart, StringComparison.OrdinalIgnoreCase);
     }
 
-    public static async Task<RequestForm> ReadAsync(HttpRequest request, FormLimits limits, CancellationToken cancellationToken)
+    /// <summary>Reads <paramref name="body"/> as the form its <paramref name="contentTypeHeader"/> declares.</summary>
+    public static async Task<RequestForm> ReadAsync(Stream body, string? contentTypeHeader, FormLimits limits, CancellationToken cancellationToken)
     {
-        if (!request.HasBody) return RequestForm.Empty;
-        var contentType = HeaderParameters.Parse(request.Headers[HeaderNames.ContentType]);
+        var contentType = HeaderParameters.Parse(contentTypeHeader);
         // A large buffer means fewer, larger writes to a spilled upload; the memory is pooled.
-        var reader = PipeReader.Create(request.Body, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+        var reader = PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
         try
         {
             if (contentType.Value.Equals(UrlEncoded, StringComparison.OrdinalIgnoreCase))

@@ -1,7 +1,7 @@
 using System.Text;
 using Zones.Http;
 
-namespace Zones;
+namespace Zones.RequestData;
 
 /// <summary>
 /// A header value of the shape "value; name=token; name="quoted \" string"" — Content-Type and

@@ -2,7 +2,9 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 
-namespace Zones;
+using Zones.Http;
+
+namespace Zones.RequestData;
 
 /// <summary>
 /// Streams a multipart/form-data body (RFC 7578): each part's bytes go to a <see cref="PartBuffer"/>

@@ -1,4 +1,4 @@
-namespace Zones;
+namespace Zones.RequestData;
 
 /// <summary>
 /// Name/value pairs as they arrived — a query string, a form's fields, a Cookie header. Order

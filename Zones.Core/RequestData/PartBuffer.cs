@@ -1,6 +1,8 @@
 using System.Buffers;
 
-namespace Zones;
+using Zones.Http;
+
+namespace Zones.RequestData;
 
 /// <summary>
 /// Where one multipart part's bytes go as they stream in: memory up to a threshold, then a

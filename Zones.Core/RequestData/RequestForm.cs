@@ -1,4 +1,5 @@
-namespace Zones;
+
+namespace Zones.RequestData;
 
 /// <summary>
 /// A request's form: text fields and uploaded files, from an application/x-www-form-urlencoded

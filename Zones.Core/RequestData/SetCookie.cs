@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 
-namespace Zones;
+using Zones.Http;
+
+namespace Zones.RequestData;
 
 /// <summary>The SameSite attribute of a cookie; <see cref="Unspecified"/> leaves it out (browsers then treat it as Lax).</summary>
 public enum SameSite
@@ -15,7 +17,7 @@ public enum SameSite
 /// <summary>
 /// One Set-Cookie header (RFC 6265 §4.1), checked when it is turned into text: the name must be
 /// a token, the value cookie-octets (no space, comma, semicolon, backslash, double quote or
-/// control character — encode anything else yourself, e.g. with <see cref="Uri.EscapeDataString"/>),
+/// control character — encode anything else yourself, e.g. with <see cref="Uri.EscapeDataString(string)"/>),
 /// Path and Domain free of ';' and control characters, and SameSite=None only with Secure (browsers drop it otherwise).
 /// <code>response.WithCookie(new SetCookie("session", id) { HttpOnly = true, Secure = true, SameSite = SameSite.Lax, MaxAge = TimeSpan.FromHours(1) })</code>
 /// </summary>
@@ -86,14 +88,4 @@ public sealed record SetCookie(string Name, string Value)
     // cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
     private static bool IsCookieOctet(char c) =>
         c == 0x21 || (c >= 0x23 && c <= 0x2B) || (c >= 0x2D && c <= 0x3A) || (c >= 0x3C && c <= 0x5B) || (c >= 0x5D && c <= 0x7E);
-}
-
-public static class SetCookieExtensions
-{
-    /// <summary>Adds a Set-Cookie header (several may be added) and returns the response.</summary>
-    public static ZoneResponse WithCookie(this ZoneResponse response, SetCookie cookie)
-    {
-        response.Headers.Add(HeaderNames.SetCookie, cookie.ToString());
-        return response;
-    }
 }

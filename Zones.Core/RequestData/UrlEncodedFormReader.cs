@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
 
-namespace Zones;
+using Zones.Http;
+
+namespace Zones.RequestData;
 
 /// <summary>
 /// Streams an application/x-www-form-urlencoded body: one "name=value" pair at a time is held,

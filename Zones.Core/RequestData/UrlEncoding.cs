@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using Zones.Http;
 
-namespace Zones;
+namespace Zones.RequestData;
 
 /// <summary>
 /// application/x-www-form-urlencoded, the encoding of query strings and simple form posts:

@@ -44,4 +44,10 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Warning, "Cleaning up after \"{RequestLine}\" failed")]
     public static partial void RequestCleanupFailed(ILogger logger, string requestLine, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Warning, "Response to \"{RequestLine}\" sent {Sent} of the {Declared} body bytes its Content-Length declared; the connection is closed")]
+    public static partial void ResponseShort(ILogger logger, string requestLine, long sent, long declared);
+
+    [LoggerMessage(15, LogLevel.Debug, "Connection {ConnectionId} from {Remote} closed before sending a whole request line")]
+    public static partial void ClosedInRequestLine(ILogger logger, long connectionId, EndPoint? remote);
 }

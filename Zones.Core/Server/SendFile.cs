@@ -10,21 +10,22 @@ namespace Zones.Server;
 /// </summary>
 internal static class SendFile
 {
-    public static async Task SendAsync(Socket socket, SafeFileHandle file, long offset, int count, CancellationToken cancellationToken)
+    /// <summary>Sends up to <paramref name="count"/> bytes of the file; returns how many were sent (fewer when the file ended sooner).</summary>
+    public static async Task<long> SendAsync(Socket socket, SafeFileHandle file, long offset, int count, CancellationToken cancellationToken)
     {
         var stream = new FileStream(file, FileAccess.Read, bufferSize: 0, isAsync: file.IsAsync);
         GC.SuppressFinalize(stream); // its finalizer would close the caller's handle
-        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var args = new SocketAsyncEventArgs { SendPacketsElements = [new SendPacketsElement(stream, offset, count, endOfPacket: true)] };
         args.Completed += (_, e) => Complete(e, completion);
         await using var registration = cancellationToken.Register(() => socket.Dispose());
         if (!socket.SendPacketsAsync(args)) Complete(args, completion);
-        await completion.Task;
+        return await completion.Task;
     }
 
-    private static void Complete(SocketAsyncEventArgs e, TaskCompletionSource completion)
+    private static void Complete(SocketAsyncEventArgs e, TaskCompletionSource<long> completion)
     {
-        if (e.SocketError == SocketError.Success) completion.TrySetResult();
+        if (e.SocketError == SocketError.Success) completion.TrySetResult(e.BytesTransferred);
         else completion.TrySetException(new IOException($"sendfile failed: {e.SocketError}", new SocketException((int)e.SocketError)));
     }
 }

@@ -1,37 +1,28 @@
-namespace Zones;
+using Zones.Http;
+
+namespace Zones.Server;
 
 /// <summary>
-/// Size limits and timeouts, bound from "Server:Limits" in zones.json. Defaults are Kestrel's,
-/// so a client that works against Kestrel works here.
+/// Size limits and timeouts, bound from "Server:Limits" in zones.json: the parsing limits of
+/// <see cref="HttpLimits"/> plus what the connection enforces — timeouts, the response data rate,
+/// draining and the number of connections. Defaults are Kestrel's.
 /// </summary>
-public sealed class ServerLimits
+public sealed class ServerLimits : HttpLimits
 {
-    /// <summary>Longest request line (method, target, version) in bytes; longer → 414.</summary>
-    public int MaxRequestLineSize { get; set; } = 8 * 1024;
-
-    /// <summary>Total bytes of all header lines; more → 431.</summary>
-    public int MaxRequestHeadersTotalSize { get; set; } = 32 * 1024;
-
-    /// <summary>Most header fields in one request; more → 431.</summary>
-    public int MaxRequestHeaderCount { get; set; } = 100;
-
-    /// <summary>Largest request body in bytes; larger → 413. Null means no limit.</summary>
-    public long? MaxRequestBodySize { get; set; } = 30_000_000;
-
     /// <summary>Time allowed to receive a whole request head once its first byte arrived; slower → 408 and close.</summary>
     public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long an idle kept-alive connection waits for its next request before it is closed.</summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(130);
 
-    /// <summary>Slowest acceptable request body upload, bytes per second, once the grace period has passed. 0 turns it off.</summary>
-    public double MinRequestBodyDataRate { get; set; } = 240;
-
-    public TimeSpan MinRequestBodyDataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Slowest acceptable reader of a response, bytes per second after the grace period; a slower client is disconnected. 0 turns it off.</summary>
+    /// <summary>
+    /// Slowest acceptable reader of a response, bytes per second after the grace period: while a
+    /// write waits, the client must take at least this much of it; a slower client is
+    /// disconnected. 0 turns it off.
+    /// </summary>
     public double MinResponseDataRate { get; set; } = 240;
 
+    /// <summary>How long a waiting write may make no progress before <see cref="MinResponseDataRate"/> applies.</summary>
     public TimeSpan MinResponseDataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -43,15 +34,11 @@ public sealed class ServerLimits
     /// <summary>Most connections open at once (take-overs included); a connection over the limit is answered 503 and closed. Null means no limit.</summary>
     public int? MaxConnections { get; set; }
 
-    internal IEnumerable<string> Validate()
+    public override IEnumerable<string> Validate()
     {
-        if (MaxRequestLineSize < 64) yield return "Limits:MaxRequestLineSize must be at least 64 bytes";
-        if (MaxRequestHeadersTotalSize < 64) yield return "Limits:MaxRequestHeadersTotalSize must be at least 64 bytes";
-        if (MaxRequestHeaderCount < 1) yield return "Limits:MaxRequestHeaderCount must be at least 1";
-        if (MaxRequestBodySize < 0) yield return "Limits:MaxRequestBodySize must not be negative (leave it out for no limit)";
+        foreach (var problem in base.Validate()) yield return problem;
         if (RequestHeadersTimeout <= TimeSpan.Zero) yield return "Limits:RequestHeadersTimeout must be positive, e.g. \"00:00:30\"";
         if (KeepAliveTimeout <= TimeSpan.Zero) yield return "Limits:KeepAliveTimeout must be positive, e.g. \"00:02:10\"";
-        if (MinRequestBodyDataRate < 0) yield return "Limits:MinRequestBodyDataRate must not be negative (0 turns it off)";
         if (MinResponseDataRate < 0) yield return "Limits:MinResponseDataRate must not be negative (0 turns it off)";
         if (MaxDrainSize < 0) yield return "Limits:MaxDrainSize must not be negative";
         if (MaxConnections < 1) yield return "Limits:MaxConnections must be at least 1 (leave it out for no limit)";

@@ -1,4 +1,4 @@
-namespace Zones;
+namespace Zones.Server;
 
 /// <summary>The "Server" section of zones.json.</summary>
 public sealed class ServerOptions

@@ -4,9 +4,9 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Zones.Server;
+using Zones.Pipeline;
 
-namespace Zones;
+namespace Zones.Server;
 
 /// <summary>
 /// The listener: binds the configured endpoints, accepts connections and runs one
@@ -33,7 +33,7 @@ public sealed class ZoneServer : IAsyncDisposable
         loggerFactory ??= NullLoggerFactory.Instance;
         Logger = loggerFactory.CreateLogger("Zones.Server");
         AccessLogger = loggerFactory.CreateLogger("Zones.Access");
-        Services = services ?? new NoServices();
+        Services = services ?? NoServices.Instance;
         ServerLine = string.IsNullOrEmpty(options.ServerHeader) ? [] : Encoding.ASCII.GetBytes($"Server: {options.ServerHeader}\r\n");
     }
 
@@ -139,12 +139,6 @@ public sealed class ZoneServer : IAsyncDisposable
         }
     }
 
-    private const string RefusalBody = "503 Service Unavailable\ntoo many connections\n";
-
-    private static readonly byte[] ServiceUnavailable = Encoding.ASCII.GetBytes(
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n" +
-        $"Content-Length: {RefusalBody.Length}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{RefusalBody}");
-
     // Refusals in flight at once; past this a flood over the limit is closed without the 503,
     // so refusing costs bounded memory too.
     private const int MaxRefusalsInFlight = 128;
@@ -174,18 +168,10 @@ public sealed class ZoneServer : IAsyncDisposable
     {
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await socket.SendAsync(ServiceUnavailable, SocketFlags.None, timeout.Token);
-            socket.Shutdown(SocketShutdown.Send);
-            // Read briefly so closing does not reset the connection before the 503 is read.
-            while (await socket.ReceiveAsync(Discard, SocketFlags.None, timeout.Token) > 0) { }
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
-        {
+            await Http1Output.RefuseAsync(socket, ServerLine, Discard);
         }
         finally
         {
-            socket.Dispose();
             Interlocked.Decrement(ref _refusalsInFlight);
         }
     }
@@ -244,10 +230,5 @@ public sealed class ZoneServer : IAsyncDisposable
         await StopAsync(new CancellationToken(canceled: true));
         _stopping.Dispose();
         Metrics.Dispose();
-    }
-
-    private sealed class NoServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
     }
 }

@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Zones.Http;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Feeds;
 
 public sealed class EventStreamOptions : IZoneOptionsValidation
 {

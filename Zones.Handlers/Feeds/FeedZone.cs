@@ -1,4 +1,5 @@
-namespace Zones.Handlers;
+
+namespace Zones.Handlers.Feeds;
 
 /// <summary>
 /// How the feed handlers find their feed: the zone's "Feed" option (the zone answers only its own

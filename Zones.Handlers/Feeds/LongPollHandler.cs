@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Zones.Http;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Feeds;
 
 public sealed class LongPollOptions : IZoneOptionsValidation
 {

@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Net;
 using System.Text;
+using Zones.Http;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Feeds;
 
 public sealed class PublishOptions : IZoneOptionsValidation
 {

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Feeds;
 
 /// <summary>
 /// The text/event-stream format (HTML Living Standard §9.2): "id:", "event:" and one "data:"

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Static;
 
 /// <summary>One satisfiable range: bytes <see cref="Start"/> to <see cref="End"/>, both included.</summary>
 public readonly record struct ByteRange(long Start, long End)

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.IO.Compression;
 using Microsoft.Win32.SafeHandles;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Static;
 
 /// <summary>
 /// A file compressed as it is sent (gzip or br, System.IO.Compression at its fastest level). The

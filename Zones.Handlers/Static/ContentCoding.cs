@@ -1,4 +1,6 @@
-namespace Zones.Handlers;
+using Zones.Http;
+
+namespace Zones.Handlers.Static;
 
 /// <summary>
 /// Chooses a content coding from Accept-Encoding (RFC 9110 §12.5.3): the highest weight wins, br

@@ -1,4 +1,5 @@
-namespace Zones.Handlers;
+
+namespace Zones.Handlers.Static;
 
 /// <summary>
 /// Entity tags (RFC 9110 §8.8.3) and the comparisons the conditional headers need. Tags are kept

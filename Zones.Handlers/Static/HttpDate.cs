@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Static;
 
 /// <summary>HTTP-date (RFC 9110 §5.6.7): IMF-fixdate is sent; the two obsolete forms are still accepted.</summary>
 public static class HttpDate

@@ -1,10 +1,12 @@
 using System.Collections.Frozen;
+using Zones.Http;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Static;
 
 /// <summary>
 /// File extension → media type for the common web formats, and the two questions the static
-/// handlers ask of a type: is it text (so it is labelled UTF-8) and is it worth compressing.
+/// handlers ask of a type: is it worth compressing, and is it well-formed. Which types are text is
+/// <see cref="TextTypes"/>' rule, shared with ZoneResponse.
 /// </summary>
 public static class MediaTypes
 {
@@ -26,7 +28,7 @@ public static class MediaTypes
         ["mp4"] = "video/mp4", ["webm"] = "video/webm", ["ogv"] = "video/ogg", ["mov"] = "video/quicktime",
         ["mp3"] = "audio/mpeg", ["ogg"] = "audio/ogg", ["oga"] = "audio/ogg", ["wav"] = "audio/wav", ["flac"] = "audio/flac",
         ["m4a"] = "audio/mp4", ["opus"] = "audio/ogg",
-    }.ToFrozenDictionary(e => e.Key, e => WithUtf8Charset(e.Value), StringComparer.OrdinalIgnoreCase);
+    }.ToFrozenDictionary(e => e.Key, e => TextTypes.WithUtf8Charset(e.Value), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The extension of the last segment of <paramref name="path"/>, without the dot; "" when there is none.</summary>
     public static string ExtensionOf(string path)
@@ -40,40 +42,20 @@ public static class MediaTypes
     public static string For(string path, IReadOnlyDictionary<string, string>? table = null) =>
         (table ?? BuiltIn).TryGetValue(ExtensionOf(path), out var type) ? type : Default;
 
-    /// <summary>text/*, JSON, XML and JavaScript are sent as UTF-8 and say so.</summary>
-    public static string WithUtf8Charset(string mediaType) =>
-        IsText(mediaType) && !mediaType.Contains("charset=", StringComparison.OrdinalIgnoreCase) ? mediaType + "; charset=utf-8" : mediaType;
-
-    public static bool IsText(string mediaType)
-    {
-        var type = Essence(mediaType);
-        return type.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
-            || type.EndsWith("/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
-            || type.EndsWith("/xml", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+xml", StringComparison.OrdinalIgnoreCase)
-            || type.Equals("application/javascript", StringComparison.OrdinalIgnoreCase);
-    }
-
     /// <summary>Worth compressing on the fly: text formats, SVG, WebAssembly and uncompressed fonts. Images, video and archives already are.</summary>
     public static bool IsCompressible(string mediaType)
     {
-        var type = Essence(mediaType);
-        return IsText(type)
+        var type = TextTypes.Essence(mediaType);
+        return TextTypes.IsText(type)
             || type.Equals("application/wasm", StringComparison.OrdinalIgnoreCase)
             || type.Equals("font/ttf", StringComparison.OrdinalIgnoreCase) || type.Equals("font/otf", StringComparison.OrdinalIgnoreCase)
             || type.Equals("image/x-icon", StringComparison.OrdinalIgnoreCase) || type.Equals("image/bmp", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>"type/subtype" without parameters.</summary>
-    private static string Essence(string mediaType)
-    {
-        var semicolon = mediaType.IndexOf(';');
-        return (semicolon < 0 ? mediaType : mediaType[..semicolon]).Trim();
-    }
-
     /// <summary>True for "type/subtype" made of tokens, optionally with parameters: what a TypeTable entry must look like.</summary>
     public static bool IsValid(string mediaType)
     {
-        var essence = Essence(mediaType);
+        var essence = TextTypes.Essence(mediaType);
         var slash = essence.IndexOf('/');
         return slash > 0 && HttpCharacters.IsToken(essence.AsSpan(0, slash)) && HttpCharacters.IsToken(essence.AsSpan(slash + 1))
             && !mediaType.Any(c => c < 0x20 || c == 0x7F);

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Static;
 
 /// <summary>
 /// A 206 with several ranges (RFC 9110 §14.6): multipart/byteranges, each part with its own

@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Static;
 
 /// <summary>
 /// A byte range of a file the handler has already opened (so the length and date it announced

@@ -1,4 +1,6 @@
-namespace Zones.Handlers;
+using Zones.Http;
+
+namespace Zones.Handlers.Static;
 
 public enum PreconditionOutcome
 {
@@ -17,6 +19,7 @@ public enum PreconditionOutcome
 /// </summary>
 public static class Preconditions
 {
+    /// <param name="request">The request whose conditional headers are evaluated.</param>
     /// <param name="etag">The selected representation's tag.</param>
     /// <param name="lastModified">Its modification time, or null when it is not sent (the validator does not apply).</param>
     public static PreconditionOutcome Evaluate(HttpRequest request, string etag, DateTimeOffset? lastModified)

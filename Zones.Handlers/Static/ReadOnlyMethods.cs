@@ -1,4 +1,5 @@
-namespace Zones.Handlers;
+
+namespace Zones.Handlers.Static;
 
 /// <summary>Files and listings are read, never written: GET and HEAD only, anything else 405.</summary>
 internal static class ReadOnlyMethods

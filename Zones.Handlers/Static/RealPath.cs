@@ -1,4 +1,5 @@
-namespace Zones.Handlers;
+
+namespace Zones.Handlers.Static;
 
 /// <summary>
 /// The canonical path of a file, every symbolic link along it resolved, like POSIX realpath(3);

@@ -1,4 +1,6 @@
-namespace Zones.Handlers;
+using Zones.Http;
+
+namespace Zones.Handlers.Static;
 
 /// <summary>
 /// Which bytes answer a request for a file: the file itself, a precompressed sibling

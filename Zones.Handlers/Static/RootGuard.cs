@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.IO.Enumeration;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Static;
 
 /// <summary>
 /// The one place that decides whether a request path may touch the file system, shared by

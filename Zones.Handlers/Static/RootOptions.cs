@@ -1,4 +1,5 @@
-namespace Zones.Handlers;
+
+namespace Zones.Handlers.Static;
 
 /// <summary>Options every handler that maps paths under the zone's Root shares.</summary>
 public class RootOptions

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Static;
 
 /// <summary>Turns a decoded path back into the path of a URL, for Location headers and links.</summary>
 internal static class UrlPath

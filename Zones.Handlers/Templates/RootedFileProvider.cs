@@ -1,7 +1,8 @@
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Primitives;
+using Zones.Handlers.Static;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Templates;
 
 /// <summary>
 /// The files templates may include: those under one root, nothing else. A path that leaves the

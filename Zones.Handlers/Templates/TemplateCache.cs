@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Fluid;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Templates;
 
 // Fluid marks its template-cache hook experimental (FLUID001). It is the only way to have included
 // templates re-parsed when their file changes; if Fluid changes it, this class is where to adapt.

@@ -4,7 +4,7 @@ using System.Text.Unicode;
 using Fluid;
 using Fluid.Ast;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Templates;
 
 /// <summary>
 /// Fluid (Liquid) set up for one root: includes and layouts resolve under it, parsed templates

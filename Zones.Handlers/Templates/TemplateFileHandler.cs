@@ -1,7 +1,9 @@
 using Fluid;
 using Microsoft.Extensions.Logging;
+using Zones.Http;
+using Zones.RequestData;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Templates;
 
 public sealed class TemplateFileOptions : IZoneOptionsValidation
 {

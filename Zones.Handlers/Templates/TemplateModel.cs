@@ -1,4 +1,6 @@
-namespace Zones.Handlers;
+using Zones.RequestData;
+
+namespace Zones.Handlers.Templates;
 
 /// <summary>
 /// What a template sees, as plain dictionaries and lists (so nothing of the server's objects is

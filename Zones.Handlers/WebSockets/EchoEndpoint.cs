@@ -1,3 +1,4 @@
+
 namespace Zones.Handlers.WebSockets;
 
 /// <summary>Sends every message back as it came: text as text, binary as binary. Allocates nothing per message.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.WebSockets;
+using Zones.Handlers.Feeds;
 
 namespace Zones.Handlers.WebSockets;
 

@@ -2,13 +2,14 @@ using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using Zones.Http;
 
 namespace Zones.Handlers.WebSockets;
 
 /// <summary>
 /// One open WebSocket, as an endpoint sees it: who connected (the request's path, query,
 /// headers, remote address), and how to talk back. Sends are serialised through a bounded
-/// queue (see <see cref="SendTextAsync"/>); any thread may send at any time.
+/// queue (see <see cref="SendTextAsync(string)"/>); any thread may send at any time.
 /// </summary>
 public sealed class WebSocketConnection
 {

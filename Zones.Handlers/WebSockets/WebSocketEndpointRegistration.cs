@@ -1,3 +1,4 @@
+
 namespace Zones.Handlers.WebSockets;
 
 /// <summary>An endpoint known by name, as zones.json's "Endpoint" names it.</summary>

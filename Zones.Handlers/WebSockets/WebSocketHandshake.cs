@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using Zones.Http;
 
 namespace Zones.Handlers.WebSockets;
 

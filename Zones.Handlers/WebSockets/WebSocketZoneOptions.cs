@@ -1,3 +1,5 @@
+using Zones.Http;
+
 namespace Zones.Handlers.WebSockets;
 
 /// <summary>The options of a <c>websocket</c> zone, bound from its entry in zones.json.</summary>

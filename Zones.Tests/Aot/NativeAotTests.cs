@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using Zones.Tests.Infrastructure;
+using Zones.Hosting;
 
 namespace Zones.Tests.Aot;
 

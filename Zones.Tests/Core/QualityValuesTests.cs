@@ -1,3 +1,5 @@
+using Zones.Http;
+
 namespace Zones.Tests.Core;
 
 public sealed class QualityValuesTests
@@ -13,7 +15,7 @@ public sealed class QualityValuesTests
     [Fact]
     public void A_list_sent_on_several_lines_is_one_list()
     {
-        var request = Zones.Http.RequestHeadParser.Parse(System.Text.Encoding.ASCII.GetBytes(
+        var request = HttpRequest.Parse(System.Text.Encoding.ASCII.GetBytes(
             "GET / HTTP/1.1\r\nHost: t\r\nAccept-Encoding: gzip;q=0.5\r\nAccept-Language: de\r\nAccept-Encoding: br\r\n\r\n"));
         Assert.Equal(["br", "gzip"], request.AcceptEncoding.Select(p => p.Value));
         Assert.Equal(["de"], request.AcceptLanguage.Select(p => p.Value));

@@ -1,5 +1,6 @@
 using System.Text;
 using Zones.Tests.Infrastructure;
+using Zones.Http;
 
 namespace Zones.Tests.Core;
 

@@ -1,4 +1,5 @@
 using NSubstitute;
+using Zones.Pipeline;
 
 namespace Zones.Tests.Core;
 
@@ -6,7 +7,7 @@ namespace Zones.Tests.Core;
 public sealed class ZonePipelineTests
 {
     private static HttpRequest Request(string path) =>
-        Zones.Http.RequestHeadParser.Parse(System.Text.Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: t\r\n\r\n"));
+        HttpRequest.Parse(System.Text.Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: t\r\n\r\n"));
 
     private static IZoneHandler Handler(Func<ZoneContext, ZoneResult> answer)
     {

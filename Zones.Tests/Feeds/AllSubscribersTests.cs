@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Zones.Handlers;
 using Zones.Tests.WebSockets;
+using Zones.Handlers.Feeds;
 
 namespace Zones.Tests.Feeds;
 

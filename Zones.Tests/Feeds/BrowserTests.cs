@@ -2,9 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Zones.Handlers.WebSockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
-using Zones.Handlers;
 using Zones.Host;
 using Zones.Tests.Infrastructure;
+using Zones.Handlers.Feeds;
+using Zones.Handlers.Templates;
 
 namespace Zones.Tests.Feeds;
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Zones.Handlers;
 using Zones.Tests.Infrastructure;
+using Zones.Handlers.Feeds;
 
 namespace Zones.Tests.Feeds;
 

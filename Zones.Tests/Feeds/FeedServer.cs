@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Zones.Handlers;
 using Zones.Tests.Infrastructure;
+using Zones.Handlers.Feeds;
 
 namespace Zones.Tests.Feeds;
 

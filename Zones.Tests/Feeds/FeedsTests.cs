@@ -1,3 +1,5 @@
+using Zones.Handlers.Feeds;
+
 namespace Zones.Tests.Feeds;
 
 /// <summary>The in-process feeds: ids, the replay buffer, cursors, long-poll waits and slow subscribers.</summary>

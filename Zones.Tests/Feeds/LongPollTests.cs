@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Zones.Handlers;
+using Zones.Handlers.Feeds;
 
 namespace Zones.Tests.Feeds;
 

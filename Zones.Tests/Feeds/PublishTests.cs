@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using Zones.Handlers;
+using Zones.Handlers.Feeds;
 
 namespace Zones.Tests.Feeds;
 
@@ -87,14 +87,9 @@ internal static class Requests
     public static HttpRequest Post(string target, string body, IPEndPoint remote)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
-        var question = target.IndexOf('?');
-        var request = new HttpRequest("POST", target, question < 0 ? target : target[..question], question < 0 ? "" : target[(question + 1)..],
-            Zones.HttpVersion.Http11, new HttpHeaders())
-        {
-            RemoteEndPoint = remote,
-            ContentLength = bytes.Length,
-            Body = new MemoryStream(bytes),
-        };
+        var request = HttpRequest.Parse(Encoding.ASCII.GetBytes($"POST {target} HTTP/1.1\r\nHost: t\r\nContent-Length: {bytes.Length}\r\n\r\n"));
+        request.RemoteEndPoint = remote;
+        request.Body = new MemoryStream(bytes);
         return request;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Zones.Hosting;
 using Zones.Tests.Infrastructure;
+using Zones.Handlers.Feeds;
 
 namespace Zones.Tests.Host;
 

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Zones.Hosting;
 using Zones.Tests.Infrastructure;
+using Zones.Pipeline;
+using Zones.Server;
 
 namespace Zones.Tests.Host;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Zones.Hosting;
+using Zones.Server;
 
 namespace Zones.Tests.Infrastructure;
 

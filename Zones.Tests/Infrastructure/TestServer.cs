@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Zones.Pipeline;
+using Zones.Server;
 
 namespace Zones.Tests.Infrastructure;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Zones.Http;
+using Zones.Server;
 
 namespace Zones.Tests.Properties;
 
@@ -84,7 +85,7 @@ public sealed class SplitParsingTests
         }
         Assert.True(headEnd > 0, "the head never completed");
         var head = buffer.Slice(scanner.HeadStart, headEnd - scanner.HeadStart).ToArray();
-        var request = RequestHeadParser.Parse(head);
+        var request = HttpRequest.Parse(head);
 
         var body = new MemoryStream();
         var offset = (int)headEnd;

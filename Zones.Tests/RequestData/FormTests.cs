@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Zones.Tests.Infrastructure;
+using Zones.RequestData;
 
 namespace Zones.Tests.RequestData;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Zones.Tests.Infrastructure;
+using Zones.RequestData;
 
 namespace Zones.Tests.RequestData;
 

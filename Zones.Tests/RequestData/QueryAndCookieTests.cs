@@ -1,5 +1,6 @@
 using System.Net;
 using Zones.Tests.Infrastructure;
+using Zones.RequestData;
 
 namespace Zones.Tests.RequestData;
 

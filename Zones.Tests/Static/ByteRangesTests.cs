@@ -1,4 +1,4 @@
-using Zones.Handlers;
+using Zones.Handlers.Static;
 
 namespace Zones.Tests.Static;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Zones.Handlers;
 using Zones.Tests.Infrastructure;
+using Zones.Handlers.Static;
 
 namespace Zones.Tests.Static;
 

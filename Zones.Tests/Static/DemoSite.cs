@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Zones.Tests.Infrastructure;
+using Zones.Hosting;
 
 namespace Zones.Tests.Static;
 

@@ -1,3 +1,4 @@
+
 namespace Zones.Tests.Static;
 
 internal static class HttpClientExtensions

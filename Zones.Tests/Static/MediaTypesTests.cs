@@ -1,4 +1,4 @@
-using Zones.Handlers;
+using Zones.Handlers.Static;
 
 namespace Zones.Tests.Static;
 
@@ -28,7 +28,7 @@ public sealed class MediaTypesTests
     [InlineData("video/mp4", false, false)]
     public void Text_and_compressible_types_are_told_apart(string type, bool text, bool compressible)
     {
-        Assert.Equal(text, MediaTypes.IsText(type));
+        Assert.Equal(text, Zones.Http.TextTypes.IsText(type));
         Assert.Equal(compressible, MediaTypes.IsCompressible(type));
     }
 
@@ -37,7 +37,7 @@ public sealed class MediaTypesTests
     [InlineData("text/plain; charset=iso-8859-1", "text/plain; charset=iso-8859-1")]
     [InlineData("image/png", "image/png")]
     public void Text_types_are_labelled_utf8_unless_they_say_otherwise(string type, string expected) =>
-        Assert.Equal(expected, MediaTypes.WithUtf8Charset(type));
+        Assert.Equal(expected, Zones.Http.TextTypes.WithUtf8Charset(type));
 
     [Theory]
     [InlineData("text/markdown", true)]

@@ -1,5 +1,6 @@
 using Zones.Handlers;
 using Zones.Tests.Infrastructure;
+using Zones.Handlers.Static;
 
 namespace Zones.Tests.Static;
 

@@ -95,7 +95,7 @@ public sealed class TraversalTests : IDisposable
     public async Task The_secret_is_really_there_for_a_server_that_allows_escaping_links()
     {
         // Guards the corpus: the links above do reach the secret when the zone allows it.
-        await using var server = await _site.StartAsync(root: new Zones.Handlers.RootOptions { AllowSymlinksOutsideRoot = true });
+        await using var server = await _site.StartAsync(root: new Zones.Handlers.Static.RootOptions { AllowSymlinksOutsideRoot = true });
         using var client = server.CreateClient();
         Assert.Equal(StaticSite.SecretContent, await client.GetStringAsync("/escape.txt"));
         Assert.Equal(StaticSite.SecretContent, await client.GetStringAsync($"/escdir/{S}"));

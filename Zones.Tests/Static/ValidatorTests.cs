@@ -1,4 +1,5 @@
-using Zones.Handlers;
+using Zones.Http;
+using Zones.Handlers.Static;
 
 namespace Zones.Tests.Static;
 

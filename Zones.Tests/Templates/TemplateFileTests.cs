@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
-using Zones.Handlers;
 using Zones.Tests.Infrastructure;
+using Zones.Handlers.Templates;
 
 namespace Zones.Tests.Templates;
 

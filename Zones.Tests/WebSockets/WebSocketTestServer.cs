@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Zones.Handlers.WebSockets;
 using Zones.Tests.Infrastructure;
+using Zones.Server;
 
 namespace Zones.Tests.WebSockets;
 

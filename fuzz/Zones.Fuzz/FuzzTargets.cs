@@ -1,5 +1,6 @@
 using System.Buffers;
 using Zones.Http;
+using Zones.Server;
 
 namespace Zones.Fuzz;
 
@@ -33,7 +34,7 @@ public static class FuzzTargets
             if (!scanner.TryFindEnd(first, Limits, out var end) && !scanner.TryFindEnd(new ReadOnlySequence<byte>(data), Limits, out end))
                 return;
             var head = data.AsSpan((int)scanner.HeadStart, (int)(end - scanner.HeadStart));
-            var request = RequestHeadParser.Parse(head);
+            var request = HttpRequest.Parse(head);
             _ = request.Accept.Count + request.AcceptEncoding.Count + request.Path.Length + request.Host.Length;
         }
         catch (BadHttpRequestException)
@@ -51,7 +52,7 @@ public static class FuzzTargets
         {
             var scanner = new HeadScanner();
             if (!scanner.TryFindEnd(new ReadOnlySequence<byte>(data), Limits, out var end)) return;
-            var request = RequestHeadParser.Parse(data.AsSpan((int)scanner.HeadStart, (int)(end - scanner.HeadStart)));
+            var request = HttpRequest.Parse(data.AsSpan((int)scanner.HeadStart, (int)(end - scanner.HeadStart)));
             var options = _wsOptions ??= new Zones.Handlers.WebSockets.WebSocketZoneOptions
             {
                 Endpoint = "echo",

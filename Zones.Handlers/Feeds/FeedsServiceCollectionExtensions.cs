@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace Zones;
+namespace Zones.Handlers.Feeds;
 
 public static class FeedsServiceCollectionExtensions
 {

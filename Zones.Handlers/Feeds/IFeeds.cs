@@ -1,4 +1,5 @@
-namespace Zones;
+
+namespace Zones.Handlers.Feeds;
 
 /// <summary>
 /// Named event feeds inside the process — Wibble's icc, typed. A publisher calls

@@ -1,9 +1,9 @@
-namespace Zones.Http;
+namespace Zones;
 
 /// <summary>
 /// The response body as a write-only stream over a <see cref="ResponseBodyWriter"/>, which
 /// applies the framing. Every write is flushed, so streamed output reaches the client as it is
-/// produced.
+/// produced. It stops working once its response has been sent.
 /// </summary>
 internal sealed class BodyOutputStream(ResponseBodyWriter writer, int generation) : Stream
 {
@@ -13,23 +13,23 @@ internal sealed class BodyOutputStream(ResponseBodyWriter writer, int generation
 
     public override bool CanRead => false;
     public override bool CanSeek => false;
-    public override bool CanWrite => writer.Generation == generation && !writer.IsFinished;
+    public override bool CanWrite => writer.IsOpen(generation);
     public override long Length => throw new NotSupportedException();
-    public override long Position { get => writer.BytesWritten; set => throw new NotSupportedException(); }
+    public override long Position { get => Writer.BytesWritten; set => throw new NotSupportedException(); }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var current = Writer;
-        current.WriteFramed(buffer.Span);
+        current.Write(buffer.Span);
         return current.FlushAsync(cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(byte[] buffer, int offset, int count) => Writer.WriteFramed(buffer.AsSpan(offset, count));
+    public override void Write(byte[] buffer, int offset, int count) => Writer.Write(buffer.AsSpan(offset, count));
 
-    public override void Write(ReadOnlySpan<byte> buffer) => Writer.WriteFramed(buffer);
+    public override void Write(ReadOnlySpan<byte> buffer) => Writer.Write(buffer);
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Writer.FlushAsync(cancellationToken).AsTask();
 

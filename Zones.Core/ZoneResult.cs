@@ -24,7 +24,7 @@ public enum TakeOverEnd
 /// <summary>
 /// A handler's answer, Wibble's four outcomes: plain return (<see cref="Pass"/>), nexthandler
 /// (<see cref="Next(ZoneState[])"/>), sendresponse (<see cref="Respond"/>) and keeping the socket
-/// (<see cref="TakeOver"/>). A struct, so answering allocates nothing beyond the response itself.
+/// (<see cref="TakeOver(Func{TakeOverContext, Task{TakeOverEnd}})"/>). A struct, so answering allocates nothing beyond the response itself.
 /// </summary>
 public readonly struct ZoneResult
 {
@@ -67,6 +67,12 @@ public readonly struct ZoneResult
     public ZoneResponse? Response => Payload as ZoneResponse;
 
     public Func<TakeOverContext, Task<TakeOverEnd>>? TakeOverRun => Payload as Func<TakeOverContext, Task<TakeOverEnd>>;
+
+    /// <summary>
+    /// Lets a handler that answers at once return its result from <see cref="IZoneHandler.HandleAsync"/>
+    /// directly — <c>return ZoneResult.Pass;</c> — as an already completed ValueTask.
+    /// </summary>
+    public static implicit operator ValueTask<ZoneResult>(ZoneResult result) => new(result);
 
     public override string ToString() => Kind.ToString();
 }

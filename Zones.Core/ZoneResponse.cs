@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using Zones.Http;
+using Zones.RequestData;
 
 namespace Zones;
 
@@ -31,9 +33,17 @@ public sealed class ZoneResponse
         return this;
     }
 
+    /// <summary>Adds a Set-Cookie header (several may be added) and returns the response.</summary>
+    public ZoneResponse WithCookie(SetCookie cookie)
+    {
+        ArgumentNullException.ThrowIfNull(cookie);
+        Headers.Add(HeaderNames.SetCookie, cookie.ToString());
+        return this;
+    }
+
     /// <summary>UTF-8 text; a text/* or +json/+xml type without a charset gets "; charset=utf-8", because that is what is sent.</summary>
     public static ZoneResponse Text(string text, string contentType = "text/plain; charset=utf-8", int status = 200) =>
-        new ZoneResponse(status, new TextBody(text)).WithHeader(HeaderNames.ContentType, WithUtf8Charset(contentType));
+        new ZoneResponse(status, new TextBody(text)).WithHeader(HeaderNames.ContentType, TextTypes.WithUtf8Charset(contentType));
 
     public static ZoneResponse Html(string html, int status = 200) => Text(html, "text/html; charset=utf-8", status);
 
@@ -63,16 +73,6 @@ public sealed class ZoneResponse
     {
         var html = $"<!doctype html><title>{status} {ReasonPhrases.For(status)}</title><a href=\"{WebUtility.HtmlEncode(location)}\">{WebUtility.HtmlEncode(location)}</a>\n";
         return Html(html, status).WithHeader(HeaderNames.Location, location);
-    }
-
-    internal static string WithUtf8Charset(string contentType)
-    {
-        if (contentType.Contains("charset=", StringComparison.OrdinalIgnoreCase)) return contentType;
-        var isText = contentType.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
-            || contentType.Contains("json", StringComparison.OrdinalIgnoreCase)
-            || contentType.Contains("xml", StringComparison.OrdinalIgnoreCase)
-            || contentType.Contains("javascript", StringComparison.OrdinalIgnoreCase);
-        return isText ? contentType + "; charset=utf-8" : contentType;
     }
 
     internal static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);

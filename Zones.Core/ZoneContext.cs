@@ -10,12 +10,19 @@ public sealed class ZoneContext
     private string? _suffix;
     private string? _fsPath;
     private bool _fsPathDone;
+    private readonly IZoneConnection? _connection;
 
     public ZoneContext(ZoneState state, Zone zone, IServiceProvider? services = null, CancellationToken requestAborted = default, CancellationToken serverStopping = default)
+        : this(state, zone, services, requestAborted, serverStopping, connection: null)
+    {
+    }
+
+    internal ZoneContext(ZoneState state, Zone zone, IServiceProvider? services, CancellationToken requestAborted, CancellationToken serverStopping, IZoneConnection? connection)
     {
         State = state;
         Zone = zone;
-        Services = services ?? EmptyServices.Instance;
+        _connection = connection;
+        Services = services ?? NoServices.Instance;
         RequestAborted = requestAborted;
         ServerStopping = serverStopping;
     }
@@ -45,15 +52,7 @@ public sealed class ZoneContext
         {
             if (_fsPathDone) return _fsPath;
             _fsPathDone = true;
-            var root = Zone.Root;
-            if (root is null) return null;
-            var suffix = Suffix;
-            if (suffix.Length == 0 || suffix == "/") return _fsPath = root;
-            var full = System.IO.Path.GetFullPath(root + suffix);
-            var inside = full.Length == root.Length
-                ? full == root
-                : full.StartsWith(root, StringComparison.Ordinal) && (full[root.Length] == System.IO.Path.DirectorySeparatorChar || root.EndsWith(System.IO.Path.DirectorySeparatorChar));
-            return _fsPath = inside ? full : null;
+            return _fsPath = Zone.Root is { } root ? RootPath.Combine(root, Suffix) : null;
         }
     }
 
@@ -70,17 +69,11 @@ public sealed class ZoneContext
     /// with a body is not watched (its bytes are the handler's to read), nor one with another
     /// request already pipelined behind it. A take-over ends the watch.
     /// </summary>
-    public void WatchForDisconnect() => Request.DisconnectWatch?.Invoke();
+    public void WatchForDisconnect() => _connection?.WatchForDisconnect();
 
     /// <summary>
     /// Cancelled when the server begins a graceful shutdown. A handler that waits (a long poll)
     /// should answer now rather than hold the shutdown up until its timeout.
     /// </summary>
     public CancellationToken ServerStopping { get; }
-
-    private sealed class EmptyServices : IServiceProvider
-    {
-        public static readonly EmptyServices Instance = new();
-        public object? GetService(Type serviceType) => null;
-    }
 }

@@ -1,4 +1,5 @@
-namespace Zones;
+
+namespace Zones.Handlers.Feeds;
 
 /// <summary>The "Feeds" section of zones.json.</summary>
 public sealed class FeedsOptions

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Zones;
+namespace Zones.Handlers.Feeds;
 
 /// <summary>The <see cref="IFeeds"/> of one process: feeds live in memory and are gone when it stops (ids start again at 1).</summary>
 public sealed class InProcessFeeds : IFeeds

@@ -1,4 +1,5 @@
-namespace Zones;
+
+namespace Zones.Handlers.Feeds;
 
 /// <summary>
 /// One named feed: the id counter, the replay buffer, the subscribers and a signal for

@@ -2,27 +2,26 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 
-namespace Zones.Http;
+namespace Zones.Server;
 
 /// <summary>
 /// The duplex stream a take-over handler gets. It reads from the connection's pipe, so bytes the
 /// server had already received past the request head come out first (Go's Hijack returns its
-/// buffered reader for the same reason); writes go through the connection's watched flush.
-/// When the handler is done it is detached, and a handler that kept a reference can no longer
-/// touch the connection.
+/// buffered reader for the same reason); writes go through the connection's output and its
+/// timed flush. When the handler is done it is detached, and a handler that kept a reference
+/// can no longer touch the connection.
 /// </summary>
-internal sealed class TakeOverStream(PipeReader input, IResponseOutput output) : Stream
+internal sealed class TakeOverStream(PipeReader input, Http1Output output) : Stream
 {
     private volatile bool _detached;
     private int _reading;  // 1 while a ReadAsync waits on the pipe
+    private int _buffered; // bytes left in the pipe after the last read: readable now without waiting
 
     public override bool CanRead => !_detached;
     public override bool CanWrite => !_detached;
     public override bool CanSeek => false;
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    private int _buffered; // bytes left in the pipe after the last read: readable now without waiting
 
     public void Detach() => _detached = true;
 
@@ -59,12 +58,10 @@ internal sealed class TakeOverStream(PipeReader input, IResponseOutput output) :
     public override int Read(byte[] buffer, int offset, int count) =>
         ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_detached, this);
-        output.Output.Write(buffer.Span);
-        await output.FlushAsync(cancellationToken);
+        return output.WriteAsync(buffer.Span, cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Zones;
+namespace Zones.Handlers.Feeds;
 
 /// <summary>
 /// One subscriber's place in a feed: a bounded queue of events to read, replayed ones first.

@@ -1,4 +1,5 @@
 using System.Net;
+using Zones.Http;
 
 namespace Zones;
 
@@ -10,9 +11,9 @@ namespace Zones;
 /// </summary>
 public sealed class TakeOverContext
 {
-    private readonly ITakeOverConnection _connection;
+    private readonly IZoneConnection _connection;
 
-    internal TakeOverContext(ZoneState state, Stream stream, ITakeOverConnection connection, IServiceProvider services,
+    internal TakeOverContext(ZoneState state, Stream stream, IZoneConnection connection, IServiceProvider services,
         CancellationToken serverStopping, CancellationToken connectionAborted)
     {
         State = state;
@@ -38,7 +39,7 @@ public sealed class TakeOverContext
     /// How many bytes <see cref="Stream"/> can return now without waiting, as of its last read
     /// (Go's bufio.Reader.Buffered). A lower bound: more may have arrived since.
     /// </summary>
-    public int Buffered => (Stream as Http.TakeOverStream)?.Buffered ?? 0;
+    public int Buffered => _connection.Buffered;
 
     /// <summary>Cancelled when the server begins a graceful shutdown.</summary>
     public CancellationToken ServerStopping { get; }
@@ -53,6 +54,14 @@ public sealed class TakeOverContext
     /// </summary>
     public void Abort() => _connection.Abort();
 
+    /// <summary>
+    /// For a take-over that only writes (an event stream): from now on the connection reads and
+    /// drops whatever the client sends, and cancels <see cref="ConnectionAborted"/> the moment
+    /// the client hangs up (FIN or RST), instead of at the next failed write. Do not read
+    /// <see cref="Stream"/> after calling it.
+    /// </summary>
+    public void WatchForDisconnect() => _connection.WatchForDisconnect();
+
     /// <summary>The status of the head written with <see cref="WriteResponseHeadAsync"/>, for the access log.</summary>
     public int? ResponseStatus { get; private set; }
 
@@ -66,11 +75,4 @@ public sealed class TakeOverContext
         ResponseStatus = status;
         return _connection.WriteTakeOverHeadAsync(status, headers ?? new HttpHeaders(0), State, cancellationToken);
     }
-}
-
-internal interface ITakeOverConnection
-{
-    ValueTask WriteTakeOverHeadAsync(int status, HttpHeaders headers, ZoneState state, CancellationToken cancellationToken);
-
-    void Abort();
 }

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 
+using Zones.Http;
+
 namespace Zones;
 
 /// <summary>

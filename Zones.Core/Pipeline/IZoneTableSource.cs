@@ -1,4 +1,4 @@
-namespace Zones;
+namespace Zones.Pipeline;
 
 /// <summary>Where the server gets the current zone table; read once per request, so a reload applies to the next request.</summary>
 public interface IZoneTableSource
