@@ -69,6 +69,9 @@ public sealed class ZoneResponse
         return status is 204 or 304 || status < 200 ? new ZoneResponse(status) : Text(text, status: status);
     }
 
+    /// <summary>405 with the Allow field naming the methods that do work here, e.g. "GET, HEAD" (RFC 9110 §15.5.6).</summary>
+    public static ZoneResponse MethodNotAllowed(string allow) => ForStatus(405).WithHeader(HeaderNames.Allow, allow);
+
     public static ZoneResponse Redirect(string location, int status = 301)
     {
         var html = $"<!doctype html><title>{status} {ReasonPhrases.For(status)}</title><a href=\"{WebUtility.HtmlEncode(location)}\">{WebUtility.HtmlEncode(location)}</a>\n";

@@ -54,7 +54,7 @@ public sealed partial class EventStreamHandler : IZoneHandler
     {
         var feed = FeedZone.FeedOf(context, _options.Feed);
         if (feed is null) return ValueTask.FromResult(ZoneResult.Pass);
-        if (context.Request.Method != HttpMethods.Get) return ValueTask.FromResult(MethodNotAllowed.Respond("GET"));
+        if (context.Request.Method != HttpMethods.Get) return ValueTask.FromResult(ZoneResult.Respond(ZoneResponse.MethodNotAllowed("GET")));
         if (!_feeds.Exists(feed)) return ValueTask.FromResult(FeedZone.NoSuchFeed(feed));
         var lastEventId = LastEventId(context.Request);
         return ValueTask.FromResult(ZoneResult.TakeOver(t => StreamAsync(t, feed, lastEventId)));

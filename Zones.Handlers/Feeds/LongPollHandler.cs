@@ -45,7 +45,7 @@ public sealed class LongPollHandler : IZoneHandler
     {
         var feed = FeedZone.FeedOf(context, _options.Feed);
         if (feed is null) return ZoneResult.Pass;
-        if (context.Request.Method != HttpMethods.Get) return MethodNotAllowed.Respond("GET");
+        if (context.Request.Method != HttpMethods.Get) return ZoneResult.Respond(ZoneResponse.MethodNotAllowed("GET"));
         if (!_feeds.Exists(feed)) return FeedZone.NoSuchFeed(feed);
 
         long after;

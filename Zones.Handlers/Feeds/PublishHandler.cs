@@ -36,7 +36,7 @@ public sealed class PublishHandler(PublishOptions options, IFeeds feeds) : IZone
         var request = context.Request;
         var feed = FeedZone.FeedOf(context, options.Feed);
         if (feed is null) return ZoneResult.Pass;
-        if (request.Method != HttpMethods.Post) return MethodNotAllowed.Respond("POST");
+        if (request.Method != HttpMethods.Post) return ZoneResult.Respond(ZoneResponse.MethodNotAllowed("POST"));
         if (!options.AllowRemote && !IsLoopback(request.RemoteEndPoint))
             return ZoneResult.Respond(ZoneResponse.ForStatus(403, "Publishing is allowed from this machine only (set \"AllowRemote\": true on the zone to change that)."));
 

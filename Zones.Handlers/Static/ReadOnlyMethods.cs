@@ -6,5 +6,5 @@ internal static class ReadOnlyMethods
 {
     public static bool Allow(HttpRequest request) => request.Method is "GET" or "HEAD";
 
-    public static ZoneResult MethodNotAllowed() => Handlers.MethodNotAllowed.Respond("GET, HEAD");
+    public static ZoneResult MethodNotAllowed() => ZoneResult.Respond(ZoneResponse.MethodNotAllowed("GET, HEAD"));
 }

@@ -60,7 +60,7 @@ public sealed partial class TemplateFileHandler : IZoneHandler
 
         var request = context.Request;
         if (request.Method is not (HttpMethods.Get or HttpMethods.Head or HttpMethods.Post))
-            return MethodNotAllowed.Respond("GET, HEAD, POST");
+            return ZoneResult.Respond(ZoneResponse.MethodNotAllowed("GET, HEAD, POST"));
 
         var form = _options.ReadForm && request.Method == HttpMethods.Post && request.HasFormContentType
             ? await request.ReadFormAsync(cancellationToken: context.RequestAborted)

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Zones.Handlers;
+using Zones.Handlers.Static;
 
 namespace Zones.Tests.Static;
 

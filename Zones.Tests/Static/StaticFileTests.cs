@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Zones.Handlers;
 using Zones.Handlers.Static;
 
 namespace Zones.Tests.Static;

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
-using Zones.Handlers;
 using Zones.Tests.Infrastructure;
+using Zones.Handlers.Static;
 
 namespace Zones.Tests.Static;
 

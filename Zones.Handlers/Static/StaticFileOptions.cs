@@ -1,6 +1,5 @@
-using Zones.Handlers.Static;
 
-namespace Zones.Handlers;
+namespace Zones.Handlers.Static;
 
 public sealed class StaticFileOptions : RootOptions, IZoneOptionsValidation
 {
