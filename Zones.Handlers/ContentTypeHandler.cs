@@ -35,9 +35,9 @@ public sealed class ContentTypeHandler(ContentTypeOptions options) : IZoneHandle
     {
         var state = context.State;
         if (context.Path.EndsWith('/') || state.ResponseHeader(HeaderNames.ContentType) is not null)
-            return ValueTask.FromResult(ZoneResult.Pass);
+            return ZoneResult.Pass;
         var type = MediaTypes.For(context.Path, _table);
-        return ValueTask.FromResult(ZoneResult.Next(state.WithResponseHeader(HeaderNames.ContentType, type)));
+        return ZoneResult.Next(state.WithResponseHeader(HeaderNames.ContentType, type));
     }
 
     private static FrozenDictionary<string, string> Merge(Dictionary<string, string> overrides)

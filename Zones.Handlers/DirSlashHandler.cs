@@ -13,10 +13,10 @@ public sealed class DirSlashHandler(RootOptions options) : IZoneHandler
 
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
-        if (context.Path.EndsWith('/') || !ReadOnlyMethods.Allow(context.Request)) return ValueTask.FromResult(ZoneResult.Pass);
-        if (!_guard.TryResolve(context, Directory.Exists, out _, out var refusal)) return ValueTask.FromResult(refusal);
+        if (context.Path.EndsWith('/') || !ReadOnlyMethods.Allow(context.Request)) return ZoneResult.Pass;
+        if (!_guard.TryResolve(context, Directory.Exists, out _, out var refusal)) return refusal;
         var query = context.Request.QueryString;
         var location = UrlPath.Encode(context.Path + "/") + (query.Length > 0 ? "?" + query : "");
-        return ValueTask.FromResult(ZoneResult.Respond(ZoneResponse.Redirect(location, 301)));
+        return ZoneResult.Respond(ZoneResponse.Redirect(location, 301));
     }
 }

@@ -5,5 +5,5 @@ namespace Zones.Handlers;
 public sealed class ForbiddenHandler : IZoneHandler
 {
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context) =>
-        ValueTask.FromResult(ZoneResult.Respond(ZoneResponse.ForStatus(403)));
+        ZoneResult.Respond(ZoneResponse.ForStatus(403));
 }

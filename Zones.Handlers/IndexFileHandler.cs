@@ -39,12 +39,12 @@ public sealed class IndexFileHandler(IndexFileOptions options) : IZoneHandler
 
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
-        if (!_guard.TryResolve(context, Directory.Exists, out _, out var refusal)) return ValueTask.FromResult(refusal);
+        if (!_guard.TryResolve(context, Directory.Exists, out _, out var refusal)) return refusal;
         var folder = context.Path.EndsWith('/') ? context.Path : context.Path + "/";
         var names = options.Names;
         var states = new ZoneState[names.Count + 1];
         for (var i = 0; i < names.Count; i++) states[i] = context.State with { Path = folder + names[i] };
         states[^1] = context.State;
-        return ValueTask.FromResult(ZoneResult.Next(states));
+        return ZoneResult.Next(states);
     }
 }

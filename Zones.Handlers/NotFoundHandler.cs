@@ -5,5 +5,5 @@ namespace Zones.Handlers;
 public sealed class NotFoundHandler : IZoneHandler
 {
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context) =>
-        ValueTask.FromResult(ZoneResult.Respond(ZoneResponse.ForStatus(404)));
+        ZoneResult.Respond(ZoneResponse.ForStatus(404));
 }

@@ -21,5 +21,5 @@ public sealed class RedirectOptions : IZoneOptionsValidation
 public sealed class RedirectHandler(RedirectOptions options) : IZoneHandler
 {
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context) =>
-        ValueTask.FromResult(ZoneResult.Respond(ZoneResponse.Redirect(options.Location, options.Status)));
+        ZoneResult.Respond(ZoneResponse.Redirect(options.Location, options.Status));
 }

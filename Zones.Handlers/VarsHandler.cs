@@ -28,7 +28,7 @@ public sealed class VarsHandler : IZoneHandler
         Section(html, "headers", request.Headers.Select(h => (h.Key, h.Value)));
         Section(html, "response headers", context.State.ResponseHeaders.Select(h => (h.Key, h.Value)));
         Section(html, "items", context.State.Items.Select(i => (i.Key, i.Value?.ToString() ?? "")));
-        return ValueTask.FromResult(ZoneResult.Respond(ZoneResponse.Html(html.ToString())));
+        return ZoneResult.Respond(ZoneResponse.Html(html.ToString()));
     }
 
     private static void Section(StringBuilder html, string title, IEnumerable<(string Name, string Value)> rows)

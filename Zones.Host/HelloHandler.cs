@@ -14,8 +14,8 @@ public sealed class HelloHandler : IZoneHandler
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         // Only the zone's own path: /hello/anything is not ours, so let the next zone have it.
-        if (context.Suffix.Length > 0) return ValueTask.FromResult(ZoneResult.Pass);
+        if (context.Suffix.Length > 0) return ZoneResult.Pass;
         var response = ZoneResponse.Bytes(Hello, "text/plain; charset=utf-8");
-        return ValueTask.FromResult(ZoneResult.Respond(response));
+        return ZoneResult.Respond(response);
     }
 }

@@ -16,11 +16,9 @@ public sealed class ZoneTableBuilder(IEnumerable<ZoneHandlerRegistration> regist
 {
     private static readonly HashSet<string> ZoneKeys = new(StringComparer.OrdinalIgnoreCase) { "Prefix", "Handler", "Root" };
 
-    // Later registrations win, so an application can replace a built-in handler by name.
-    private readonly Dictionary<string, ZoneHandlerRegistration> _handlers =
-        registrations.GroupBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last(), StringComparer.OrdinalIgnoreCase);
+    private readonly NamedRegistry<ZoneHandlerRegistration> _handlers = new(registrations, r => r.Name);
 
-    public IReadOnlyCollection<string> HandlerNames => _handlers.Keys;
+    public IReadOnlyCollection<string> HandlerNames => _handlers.Names;
 
     /// <summary>Builds the table or throws <see cref="ZoneConfigurationException"/> listing every problem.</summary>
     public ZoneTable Build(IConfiguration zones, string zoneFile)
@@ -59,9 +57,9 @@ public sealed class ZoneTableBuilder(IEnumerable<ZoneHandlerRegistration> regist
 
         ZoneHandlerRegistration? registration = null;
         if (string.IsNullOrWhiteSpace(handlerName))
-            problems.Add($"{where}: the zone has no \"Handler\"; add one of: {string.Join(", ", _handlers.Keys.Order())}.");
-        else if (!_handlers.TryGetValue(handlerName, out registration))
-            problems.Add($"{where}: unknown handler \"{handlerName}\"; use one of: {string.Join(", ", _handlers.Keys.Order())} — or register yours with services.AddZoneHandler<T>(\"{handlerName}\").");
+            problems.Add($"{where}: the zone has no \"Handler\"; add one of: {_handlers.List()}.");
+        else if (!_handlers.TryGet(handlerName, out registration))
+            problems.Add($"{where}: unknown handler \"{handlerName}\"; use one of: {_handlers.List()} — or register yours with services.AddZoneHandler<T>(\"{handlerName}\").");
 
         string? root = null;
         if (!string.IsNullOrWhiteSpace(rootSetting))

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Zones.Http;
@@ -9,6 +10,23 @@ namespace Zones.Http;
 /// </summary>
 internal static class RequestHeadParser
 {
+    /// <summary>Parses a head that may span several buffer segments: one segment is parsed in place, several are copied once into a pooled buffer.</summary>
+    public static RequestHead Parse(in ReadOnlySequence<byte> head, HeaderValueCache? cache = null)
+    {
+        if (head.IsSingleSegment) return Parse(head.FirstSpan, cache);
+        var length = (int)head.Length;
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            head.CopyTo(rented);
+            return Parse(rented.AsSpan(0, length), cache);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
     public static RequestHead Parse(ReadOnlySpan<byte> head, HeaderValueCache? cache = null)
     {
         var lineEnd = NextLine(head, out var line);

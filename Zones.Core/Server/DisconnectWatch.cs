@@ -60,7 +60,7 @@ internal sealed class DisconnectWatch(PipeReader input, Action disconnected)
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (HttpConnection.IsConnectionLoss(e))
+        catch (Exception e) when (ConnectionLoss.Is(e))
         {
             disconnected();
         }

@@ -72,7 +72,7 @@ internal sealed class Http1Output : IResponseSink
                 {
                     await body.WriteAsync(BodyWriter, cancellationToken);
                 }
-                catch (Exception e) when (!HttpConnection.IsConnectionLoss(e))
+                catch (Exception e) when (!ConnectionLoss.Is(e))
                 {
                     // The head is gone: there is no way to tell the client but to cut the connection.
                     Log.ResponseFailed(_logger, request.ToString(), e);
@@ -90,6 +90,26 @@ internal sealed class Http1Output : IResponseSink
         {
             _framing = BodyFraming.None;
             await body.DisposeAsync();
+        }
+    }
+
+    /// <summary>Lets the body open its file (or whatever it needs) while a clean error can still be sent instead.</summary>
+    public static async ValueTask<ZoneResponse> PrepareAsync(ZoneResponse response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await response.Body.PrepareAsync(cancellationToken);
+            return response;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            await response.Body.DisposeAsync();
+            return ZoneResponse.ForStatus(e is UnauthorizedAccessException ? 403 : 404);
+        }
+        catch
+        {
+            await response.Body.DisposeAsync();
+            throw;
         }
     }
 
@@ -160,7 +180,7 @@ internal sealed class Http1Output : IResponseSink
             await FlushAsync(cancellationToken);
             return response.Body.Length ?? 0;
         }
-        catch (Exception e) when (HttpConnection.IsConnectionLoss(e))
+        catch (Exception e) when (ConnectionLoss.Is(e))
         {
             return 0; // the client is gone; nothing to tell it
         }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
@@ -15,7 +14,7 @@ namespace Zones.Server;
 /// socket to a take-over handler. Everything written goes through <see cref="Http1Output"/>;
 /// timeouts are deadlines the server's heartbeat checks (<see cref="ConnectionDeadlines"/>).
 /// </summary>
-internal sealed class HttpConnection : IRequestInput, IZoneConnection
+internal sealed class HttpConnection : IZoneConnection
 {
     private readonly ZoneServer _server;
     private readonly Socket _socket;
@@ -24,14 +23,11 @@ internal sealed class HttpConnection : IRequestInput, IZoneConnection
     private readonly ConnectionDeadlines _deadlines;
     private readonly HeaderValueCache _headerCache = new();
     private readonly RequestBodyReader _body;
-    private readonly CancellationTokenSource _aborted = new();
     private readonly DisconnectWatch _watch;
     private HeadScanner _scanner;
     private HttpRequest? _watchable;     // the request whose zones are running, while they run
     private TakeOverStream? _takeOver;   // the stream of the take-over in progress
     private bool _lingerOnClose;
-    private int _idle;                   // 1 while waiting for a request with nothing buffered
-    private int _stopRequested;          // 1 once the server asked this connection to finish
 
     public HttpConnection(ZoneServer server, Socket socket, long id)
     {
@@ -42,8 +38,9 @@ internal sealed class HttpConnection : IRequestInput, IZoneConnection
         _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         _deadlines = new ConnectionDeadlines(server.Options.Limits, socket);
         _output = new Http1Output(socket, stream, _deadlines, server.ServerLine, server.Logger);
-        _body = new RequestBodyReader(this);
-        _watch = new DisconnectWatch(_input, CancelAborted);
+        Lifetime = new ConnectionLifetime(socket, _input, _deadlines, server.Logger, id);
+        _body = new RequestBodyReader(new BodyInput(_input, server.Options.Limits, _output, _deadlines, Lifetime));
+        _watch = new DisconnectWatch(_input, Lifetime.CancelAborted);
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
         LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
     }
@@ -58,7 +55,10 @@ internal sealed class HttpConnection : IRequestInput, IZoneConnection
 
     private ServerLimits Limits => _server.Options.Limits;
 
-    private bool StopRequested => Volatile.Read(ref _stopRequested) == 1;
+    /// <summary>The heartbeat, a graceful stop and an abort, which reach the connection from other threads.</summary>
+    public ConnectionLifetime Lifetime { get; }
+
+    private bool StopRequested => Lifetime.StopRequested;
 
     public async Task RunAsync()
     {
@@ -86,14 +86,14 @@ internal sealed class HttpConnection : IRequestInput, IZoneConnection
         catch (BadHttpRequestException e)
         {
             Log.BadRequest(_server.Logger, Id, RemoteEndPoint, e.Status, e.Reason);
-            var bytes = await _output.TryWriteErrorAsync(e.Status, e.Reason, _aborted.Token);
+            var bytes = await _output.TryWriteErrorAsync(e.Status, e.Reason, Lifetime.Aborted);
             _server.Metrics.ResponseSent(e.Status, bytes);
             // Refused requests belong in the access log too (a 408, a smuggling attempt's 400);
             // "-" when the head could not be parsed into a request line.
             AccessLog(current?.ToString() ?? "-", e.Status, bytes, started: null);
             _lingerOnClose = true;
         }
-        catch (Exception e) when (IsConnectionLoss(e))
+        catch (Exception e) when (ConnectionLoss.Is(e))
         {
             Log.ConnectionLost(_server.Logger, Id, e.Message);
         }
@@ -103,7 +103,7 @@ internal sealed class HttpConnection : IRequestInput, IZoneConnection
         }
         finally
         {
-            await CloseAsync();
+            await Lifetime.CloseAsync(_output, _lingerOnClose);
             _server.Remove(this);
         }
     }
@@ -124,15 +124,11 @@ internal sealed class HttpConnection : IRequestInput, IZoneConnection
         {
             while (true)
             {
-                if (!sawBytes)
-                {
-                    // Idle between requests: a graceful shutdown may close us right here.
-                    Interlocked.Exchange(ref _idle, 1);
-                    if (StopRequested) return null;
-                }
+                // Idle between requests: a graceful shutdown may close us right here.
+                if (!sawBytes && !Lifetime.EnterIdle()) return null;
                 ReadResult result;
                 try { result = await _input.ReadAsync(); }
-                finally { Interlocked.Exchange(ref _idle, 0); }
+                finally { Lifetime.LeaveIdle(); }
 
                 var buffer = result.Buffer;
                 if (result.IsCanceled)
@@ -163,7 +159,11 @@ internal sealed class HttpConnection : IRequestInput, IZoneConnection
                     _input.AdvanceTo(buffer.Start, buffer.End);
                     throw;
                 }
-                if (complete) return ParseAndConsume(buffer, headEnd);
+                if (complete)
+                {
+                    try { return new HttpRequest(RequestHeadParser.Parse(buffer.Slice(_scanner.HeadStart, headEnd - _scanner.HeadStart), _headerCache)); }
+                    finally { _input.AdvanceTo(buffer.GetPosition(headEnd)); }
+                }
 
                 var unfinished = buffer.Length - _scanner.HeadStart;
                 _input.AdvanceTo(buffer.Start, buffer.End);
@@ -179,30 +179,6 @@ internal sealed class HttpConnection : IRequestInput, IZoneConnection
         finally
         {
             _deadlines.DisarmRead();
-        }
-    }
-
-    private HttpRequest ParseAndConsume(in ReadOnlySequence<byte> buffer, long headEnd)
-    {
-        var head = buffer.Slice(_scanner.HeadStart, headEnd - _scanner.HeadStart);
-        try
-        {
-            if (head.IsSingleSegment) return new HttpRequest(RequestHeadParser.Parse(head.FirstSpan, _headerCache));
-            var length = (int)head.Length;
-            var rented = ArrayPool<byte>.Shared.Rent(length);
-            try
-            {
-                head.CopyTo(rented);
-                return new HttpRequest(RequestHeadParser.Parse(rented.AsSpan(0, length), _headerCache));
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-        finally
-        {
-            _input.AdvanceTo(buffer.GetPosition(headEnd));
         }
     }
 
@@ -236,7 +212,7 @@ internal sealed class HttpConnection : IRequestInput, IZoneConnection
                 var (result, state) = await RunZonesAsync(request);
                 if (result.Kind == ZoneResultKind.TakeOver) return await RunTakeOverAsync(state, result.TakeOverRun!, started);
                 responder = state;
-                response = await PrepareAsync(result.Response!);
+                response = await Http1Output.PrepareAsync(result.Response!, Lifetime.Aborted);
             }
         }
         catch (BadHttpRequestException e)
@@ -245,7 +221,7 @@ internal sealed class HttpConnection : IRequestInput, IZoneConnection
             response = ZoneResponse.ForStatus(e.Status, e.Reason);
             mustClose = true;
         }
-        catch (Exception e) when (!IsConnectionLoss(e) || !_aborted.IsCancellationRequested)
+        catch (Exception e) when (!ConnectionLoss.Is(e) || !Lifetime.IsAborted)
         {
             Log.HandlerFailed(_server.Logger, request.ToString(), RemoteEndPoint, e);
             response = ZoneResponse.ForStatus(500);
@@ -258,33 +234,13 @@ internal sealed class HttpConnection : IRequestInput, IZoneConnection
         _watchable = request;
         try
         {
-            return await ZonePipeline.RunAsync(_server.Table, new ZoneState(request), _server.Services, _aborted.Token, _server.StoppingToken, this);
+            return await ZonePipeline.RunAsync(_server.Table, new ZoneState(request), _server.Services, Lifetime.Aborted, _server.StoppingToken, this);
         }
         finally
         {
             // The zones are done with the request: the input is the connection's again.
             _watchable = null;
             await _watch.StopAsync();
-        }
-    }
-
-    /// <summary>Lets the body open its file (or whatever it needs) while a clean error can still be sent instead.</summary>
-    private async ValueTask<ZoneResponse> PrepareAsync(ZoneResponse response)
-    {
-        try
-        {
-            await response.Body.PrepareAsync(_aborted.Token);
-            return response;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
-        {
-            await response.Body.DisposeAsync();
-            return ZoneResponse.ForStatus(e is UnauthorizedAccessException ? 403 : 404);
-        }
-        catch
-        {
-            await response.Body.DisposeAsync();
-            throw;
         }
     }
 
@@ -306,7 +262,7 @@ internal sealed class HttpConnection : IRequestInput, IZoneConnection
             }
         }
 
-        var written = await _output.WriteResponseAsync(request, response, responder?.ResponseHeaders, keepAlive, _aborted.Token);
+        var written = await _output.WriteResponseAsync(request, response, responder?.ResponseHeaders, keepAlive, Lifetime.Aborted);
         _server.Metrics.ResponseSent(response.Status, written.Bytes);
         if (written.MustClose) keepAlive = false;
         if (keepAlive && !_body.IsComplete && !await _body.DrainAsync(limits.MaxDrainSize))
@@ -348,13 +304,13 @@ internal sealed class HttpConnection : IRequestInput, IZoneConnection
         _server.Metrics.TakeOverStarted();
         var request = state.Request;
         var stream = _takeOver = new TakeOverStream(_input, _output);
-        var context = new TakeOverContext(state, stream, this, _server.Services, _server.StoppingToken, _aborted.Token);
+        var context = new TakeOverContext(state, stream, this, _server.Services, _server.StoppingToken, Lifetime.Aborted);
         var end = TakeOverEnd.Close;
         try
         {
             end = await run(context);
         }
-        catch (Exception e) when (!IsConnectionLoss(e) && e is not OperationCanceledException)
+        catch (Exception e) when (!ConnectionLoss.Is(e) && e is not OperationCanceledException)
         {
             Log.TakeOverFailed(_server.Logger, request.ToString(), e);
         }
@@ -370,7 +326,7 @@ internal sealed class HttpConnection : IRequestInput, IZoneConnection
             _body.EndRequest();
         }
         AccessLog(request.ToString(), context.ResponseStatus ?? 0, 0, started);
-        var continueHttp = end == TakeOverEnd.ContinueHttp && !StopRequested && !_aborted.IsCancellationRequested;
+        var continueHttp = end == TakeOverEnd.ContinueHttp && !StopRequested && !Lifetime.IsAborted;
         // A protocol that ends by closing (a WebSocket's close frame) lingers: the FIN goes
         // after its last bytes and what the peer still sends is drained, so no RST destroys them.
         _lingerOnClose |= !continueHttp;
@@ -393,81 +349,5 @@ internal sealed class HttpConnection : IRequestInput, IZoneConnection
 
     int IZoneConnection.Buffered => _takeOver?.Buffered ?? 0;
 
-    private void CancelAborted()
-    {
-        try { _aborted.Cancel(); } catch (ObjectDisposedException) { }
-    }
-
-    // ---- what the body reader asks of the connection (IRequestInput) ---------------------
-
-    PipeReader IRequestInput.Input => _input;
-
-    HttpLimits IRequestInput.Limits => Limits;
-
-    ValueTask IRequestInput.SendContinueAsync() => _output.WriteContinueAsync(_aborted.Token);
-
-    void IRequestInput.ArmReadDeadline(TimeSpan allowed) => _deadlines.ArmRead(allowed);
-
-    bool IRequestInput.DisarmReadDeadline() => _deadlines.DisarmRead();
-
-    // ---- heartbeat, shutdown, close -------------------------------------------------------
-
-    /// <summary>Called by the heartbeat about once a second, from another thread.</summary>
-    public void OnHeartbeat(long now)
-    {
-        switch (_deadlines.OnHeartbeat(now))
-        {
-            case HeartbeatVerdict.ReadTimedOut:
-                _input.CancelPendingRead();
-                break;
-            case HeartbeatVerdict.WriteStalled:
-                Log.ConnectionLost(_server.Logger, Id, "the client stopped reading the response");
-                Abort();
-                break;
-        }
-    }
-
-    /// <summary>Graceful: finish the request in progress, then close. An idle connection closes at once.</summary>
-    public void RequestStop()
-    {
-        Interlocked.Exchange(ref _stopRequested, 1);
-        if (Interlocked.CompareExchange(ref _idle, 0, 0) == 1) _input.CancelPendingRead();
-    }
-
-    /// <summary>Hard: cancel everything and cut the socket.</summary>
-    public void Abort()
-    {
-        CancelAborted();
-        try { _socket.Shutdown(SocketShutdown.Both); } catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
-        _socket.Dispose();
-    }
-
-    private async ValueTask CloseAsync()
-    {
-        try
-        {
-            // Responses are flushed already: anything left is what a take-over abandoned.
-            await _output.CompleteAsync();
-            if (_lingerOnClose && _socket.Connected)
-                await LingeringClose.DrainAsync(_socket, TimeSpan.FromSeconds(1), 1024 * 1024);
-        }
-        catch (Exception e) when (IsConnectionLoss(e) || e is OperationCanceledException)
-        {
-        }
-        finally
-        {
-            await _input.CompleteAsync();
-            try { _socket.Shutdown(SocketShutdown.Both); } catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
-            _socket.Dispose();
-            _aborted.Cancel();
-            _aborted.Dispose();
-        }
-    }
-
-    internal static bool IsConnectionLoss(Exception e) =>
-        e is IOException or SocketException or ObjectDisposedException or ConnectionAbortedException
-        || (e is OperationCanceledException && e.InnerException is null);
+    void IZoneConnection.Abort() => Lifetime.Abort();
 }
-
-/// <summary>The connection had to be cut (a response failed midway, or the client stopped reading).</summary>
-internal sealed class ConnectionAbortedException(string message, Exception? inner = null) : IOException(message, inner);

@@ -188,7 +188,7 @@ public sealed class ZoneServer : IAsyncDisposable
     private void OnHeartbeat()
     {
         var now = Environment.TickCount64;
-        foreach (var (_, connection) in _connections) connection.OnHeartbeat(now);
+        foreach (var (_, connection) in _connections) connection.Lifetime.OnHeartbeat(now);
     }
 
     /// <summary>
@@ -204,7 +204,7 @@ public sealed class ZoneServer : IAsyncDisposable
         await Task.WhenAll(_acceptLoops);
         Log.Stopping(Logger, _connections.Count);
 
-        foreach (var (_, connection) in _connections) connection.RequestStop();
+        foreach (var (_, connection) in _connections) connection.Lifetime.RequestStop();
         if (_connections.IsEmpty) _allClosed.TrySetResult();
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -216,7 +216,7 @@ public sealed class ZoneServer : IAsyncDisposable
         catch (OperationCanceledException)
         {
             Log.ShutdownTimedOut(Logger, _connections.Count);
-            foreach (var (_, connection) in _connections) connection.Abort();
+            foreach (var (_, connection) in _connections) connection.Lifetime.Abort();
             try { await _allClosed.Task.WaitAsync(TimeSpan.FromSeconds(5)); } catch (TimeoutException) { }
         }
         finally

@@ -1,27 +1,7 @@
-using System.Buffers;
 using System.Net;
-using System.Text;
 using Zones.Http;
 
 namespace Zones.Handlers.Feeds;
-
-public sealed class PublishOptions : IZoneOptionsValidation
-{
-    /// <summary>The feed to publish to; null: the path after the prefix names it (/feeds/news), creating it if new.</summary>
-    public string? Feed { get; set; }
-
-    /// <summary>Accept publishes from other machines too. Off: only loopback clients may publish (anyone else gets 403).</summary>
-    public bool AllowRemote { get; set; }
-
-    /// <summary>The largest body accepted as an event's data, in bytes.</summary>
-    public int MaxDataSize { get; set; } = 64 * 1024;
-
-    public IEnumerable<string> Validate(ZoneInfo zone)
-    {
-        foreach (var problem in FeedZone.ValidateFeedOption(Feed)) yield return problem;
-        if (MaxDataSize < 1) yield return "\"MaxDataSize\" must be at least 1";
-    }
-}
 
 /// <summary>
 /// Publishes the POST body as an event: <c>curl --data-binary 'hello' http://127.0.0.1:8080/feeds/news</c>.
@@ -38,14 +18,13 @@ public sealed class PublishHandler(PublishOptions options, IFeeds feeds) : IZone
         if (feed is null) return ZoneResult.Pass;
         if (request.Method != HttpMethods.Post) return ZoneResult.Respond(ZoneResponse.MethodNotAllowed("POST"));
         if (!options.AllowRemote && !IsLoopback(request.RemoteEndPoint))
-            return ZoneResult.Respond(ZoneResponse.ForStatus(403, "Publishing is allowed from this machine only (set \"AllowRemote\": true on the zone to change that)."));
+            return Refuse(403, "Publishing is allowed from this machine only (set \"AllowRemote\": true on the zone to change that).");
 
         var eventName = request.Query["event"] ?? FeedEvent.DefaultName;
         if (!FeedNames.IsValid(eventName))
-            return ZoneResult.Respond(ZoneResponse.ForStatus(400, $"\"event\" must be 1 to {FeedNames.MaxLength} letters, digits, '.', '_', '-' or '~'."));
-        var data = await ReadDataAsync(request, context.RequestAborted);
-        if (data is null)
-            return ZoneResult.Respond(ZoneResponse.ForStatus(413, $"The event data is larger than {options.MaxDataSize} bytes."));
+            return Refuse(400, $"\"event\" must be 1 to {FeedNames.MaxLength} letters, digits, '.', '_', '-' or '~'.");
+        if (await EventData.ReadAsync(request, options.MaxDataSize, context.RequestAborted) is not { } data)
+            return Refuse(413, $"The event data is larger than {options.MaxDataSize} bytes.");
 
         FeedEvent published;
         try
@@ -54,38 +33,14 @@ public sealed class PublishHandler(PublishOptions options, IFeeds feeds) : IZone
         }
         catch (InvalidOperationException e)
         {
-            return ZoneResult.Respond(ZoneResponse.ForStatus(507, e.Message));
+            return Refuse(507, e.Message); // more feeds than MaxFeeds
         }
         var json = $"{{\"feed\":\"{published.Feed}\",\"id\":{published.Id}}}\n"; // both are plain names and digits: nothing to escape
         return ZoneResult.Respond(ZoneResponse.Text(json, "application/json"));
     }
 
-    private static bool IsLoopback(IPEndPoint? remote)
-    {
-        if (remote is null) return false;
-        var address = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
-        return IPAddress.IsLoopback(address);
-    }
+    private static ZoneResult Refuse(int status, string reason) => ZoneResult.Respond(ZoneResponse.ForStatus(status, reason));
 
-    /// <summary>The body as UTF-8 text, or null when it is larger than MaxDataSize.</summary>
-    private async Task<string?> ReadDataAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > options.MaxDataSize) return null;
-        var buffer = ArrayPool<byte>.Shared.Rent(options.MaxDataSize + 1);
-        try
-        {
-            var length = 0;
-            int n;
-            while ((n = await request.Body.ReadAsync(buffer.AsMemory(length, options.MaxDataSize + 1 - length), cancellationToken)) > 0)
-            {
-                length += n;
-                if (length > options.MaxDataSize) return null;
-            }
-            return Encoding.UTF8.GetString(buffer, 0, length);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    private static bool IsLoopback(IPEndPoint? remote) =>
+        remote is not null && IPAddress.IsLoopback(remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address);
 }

@@ -52,11 +52,6 @@ internal static class RealPath
         return current;
     }
 
-    /// <summary>True when <paramref name="path"/> is <paramref name="folder"/> or lies below it (both full, without trailing separators).</summary>
-    public static bool IsInside(string path, string folder) =>
-        path.StartsWith(folder, StringComparison.Ordinal)
-        && (path.Length == folder.Length || path[folder.Length] == Path.DirectorySeparatorChar || folder.EndsWith(Path.DirectorySeparatorChar));
-
     private static void PushSegments(Stack<string> pending, string path)
     {
         var segments = path.Split(['/', Path.DirectorySeparatorChar]);

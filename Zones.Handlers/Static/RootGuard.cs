@@ -52,7 +52,7 @@ internal sealed class RootGuard(RootOptions options)
     {
         if (options.AllowSymlinksOutsideRoot) return true;
         var real = RealRootOf(root);
-        return real is not null && RealPath.Resolve(real, relative) is { } resolved && RealPath.IsInside(resolved, real);
+        return real is not null && RealPath.Resolve(real, relative) is { } resolved && RootPath.IsInside(resolved, real);
     }
 
     /// <summary>Why the path cannot name a file under a root, or null when it can.</summary>

@@ -13,8 +13,8 @@ internal sealed class RootedFileProvider(string root) : IFileProvider
 {
     public string Root { get; } = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
 
-    // The root with its own links resolved: what a resolved path must stay inside.
-    private readonly string? _realRoot = RealPath.Of(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
+    // The static handlers' root guard, with links never allowed to lead out.
+    private readonly RootGuard _guard = new(new RootOptions());
 
     public IFileInfo GetFileInfo(string subpath) =>
         Resolve(subpath) is { } path && File.Exists(path) ? new RootedFileInfo(new FileInfo(path)) : new NotFoundFileInfo(subpath ?? "");
@@ -22,16 +22,12 @@ internal sealed class RootedFileProvider(string root) : IFileProvider
     /// <summary>The full path of <paramref name="subpath"/> when it lies under the root (following symbolic links), else null.</summary>
     public string? Resolve(string? subpath)
     {
-        if (string.IsNullOrEmpty(subpath) || subpath.Contains('\0')) return null;
+        if (string.IsNullOrEmpty(subpath)) return null;
         var relative = subpath.Replace('\\', '/').TrimStart('/');
         if (relative.Length == 0 || Path.IsPathRooted(relative)) return null;
-        var full = Path.GetFullPath(Path.Combine(Root, relative));
-        if (!RealPath.IsInside(full, Root) || full.Length == Root.Length) return null;
-        // A link anywhere along the path (a folder as well as the file) may point elsewhere: the
-        // same realpath walk as the static handlers' root guard.
-        if (_realRoot is null || RealPath.Resolve(_realRoot, relative) is not { } real
-            || !RealPath.IsInside(real, _realRoot) || real.Length == _realRoot.Length) return null;
-        return full;
+        if (RootPath.Combine(Root, relative) is not { } full || full.Length == Root.Length) return null;
+        // A link anywhere along the path (a folder as well as the file) may point elsewhere.
+        return _guard.StaysInside(Root, full[Root.Length..]) ? full : null;
     }
 
     public IDirectoryContents GetDirectoryContents(string subpath) => NotFoundDirectoryContents.Singleton;

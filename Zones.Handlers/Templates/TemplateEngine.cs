@@ -60,9 +60,12 @@ internal sealed partial class TemplateEngine
         return body;
     }
 
-    private async Task<string> RenderOneAsync(string subpath, TemplateContext context)
+    private async Task<string> RenderOneAsync(string subpath, TemplateContext context) =>
+        await RenderAsync(await LoadAsync(subpath), subpath, context);
+
+    /// <summary>Renders a parsed template; <paramref name="name"/> is what an error message calls it.</summary>
+    public static async Task<string> RenderAsync(IFluidTemplate template, string name, TemplateContext context)
     {
-        var template = await LoadAsync(subpath);
         using var writer = new StringWriter();
         try
         {
@@ -70,9 +73,20 @@ internal sealed partial class TemplateEngine
         }
         catch (Exception e) when (e is not (TemplateFileException or OperationCanceledException))
         {
-            throw new TemplateFileException(subpath, LineOf(e.Message), e.Message, e);
+            throw new TemplateFileException(name, LineOf(e.Message), e.Message, e);
         }
         return writer.ToString();
+    }
+
+    /// <summary>A template built into this assembly (Templates/NAME), parsed once.</summary>
+    public static IFluidTemplate ParseResource(string name)
+    {
+        using var stream = typeof(TemplateEngine).Assembly.GetManifestResourceStream("Zones.Handlers.Templates." + name)
+            ?? throw new InvalidOperationException($"The built-in template {name} is missing from the assembly.");
+        using var reader = new StreamReader(stream);
+        return Parser.TryParse(reader.ReadToEnd(), out var template, out var error)
+            ? template
+            : throw new TemplateFileException(name, LineOf(error), error);
     }
 
     private async Task<IFluidTemplate> LoadAsync(string subpath)

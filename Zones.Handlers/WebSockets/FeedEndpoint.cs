@@ -41,7 +41,7 @@ public sealed class FeedEndpoint(IFeeds feeds) : WebSocketEndpoint
         try
         {
             await foreach (var e in subscription.ReadAllAsync())
-                await connection.SendTextAsync(LongPollHandler.ToJson(e));
+                await connection.SendTextAsync(FeedJson.Event(e));
         }
         catch (FeedSubscriberDroppedException)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Zones.Hosting;
 
 namespace Zones.Handlers.WebSockets;
 
@@ -19,12 +20,11 @@ public sealed class WebSocketHandler : IZoneHandler
     public WebSocketHandler(WebSocketZoneOptions options, IServiceProvider services)
     {
         _options = options;
-        var registration = services.GetServices<WebSocketEndpointRegistration>().LastOrDefault(r => r.Name == options.Endpoint);
-        if (registration is null)
+        var endpoints = new NamedRegistry<WebSocketEndpointRegistration>(services.GetServices<WebSocketEndpointRegistration>(), r => r.Name);
+        if (!endpoints.TryGet(options.Endpoint, out var registration))
         {
-            var known = services.GetServices<WebSocketEndpointRegistration>().Select(r => r.Name).Distinct().Order().ToList();
             throw new InvalidOperationException(
-                $"no WebSocket endpoint is registered as \"{options.Endpoint}\" ({(known.Count == 0 ? "none are registered" : "registered: " + string.Join(", ", known))}); " +
+                $"no WebSocket endpoint is registered as \"{options.Endpoint}\" ({(endpoints.Names.Count == 0 ? "none are registered" : "registered: " + endpoints.List())}); " +
                 $"register yours with services.AddWebSocketEndpoint<T>(\"{options.Endpoint}\")");
         }
         _endpoint = registration.Create(services);
@@ -37,15 +37,15 @@ public sealed class WebSocketHandler : IZoneHandler
         var request = context.Request;
         if (!WebSocketHandshake.IsUpgradeRequest(request))
         {
-            return ValueTask.FromResult(_options.PassNonUpgrade
+            return _options.PassNonUpgrade
                 ? ZoneResult.Pass
-                : ZoneResult.Respond(WebSocketHandshake.UpgradeRequired("This address speaks WebSocket: connect with a WebSocket client.")));
+                : ZoneResult.Respond(WebSocketHandshake.UpgradeRequired("This address speaks WebSocket: connect with a WebSocket client."));
         }
 
         var outcome = WebSocketHandshake.Check(request, _options);
-        if (outcome.Rejection is { } rejection) return ValueTask.FromResult(ZoneResult.Respond(rejection));
+        if (outcome.Rejection is { } rejection) return ZoneResult.Respond(rejection);
 
         var session = new WebSocketSession(_options.Endpoint, _endpoint, _hub, _options, outcome.Accepted!, _logger);
-        return ValueTask.FromResult(ZoneResult.TakeOver(session.RunAsync));
+        return ZoneResult.TakeOver(session.RunAsync);
     }
 }

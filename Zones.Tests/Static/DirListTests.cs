@@ -23,7 +23,7 @@ public sealed partial class DirListTests : IDisposable
         Assert.Contains("&lt;img src=x onerror=alert(1)&gt;.txt</a>", html);
         Assert.Contains("href=\"/files/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.txt\"", html);
         Assert.Contains("href=\"/files/quote%22%26%27.txt\"", html);
-        Assert.Contains("quote&quot;&amp;&#39;.txt</a>", html);
+        Assert.Contains("quote&quot;&amp;&#x27;.txt</a>", html); // the template engine's encoder, as on every page
 
         // Every link leads back to its file.
         foreach (Match link in Href().Matches(html))
@@ -34,6 +34,24 @@ public sealed partial class DirListTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
         Assert.Equal("harmless", await client.GetStringAsync("/files/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.txt"));
+    }
+
+    [Fact]
+    public async Task A_site_replaces_the_listing_page_with_its_own_template_which_is_never_served_or_listed()
+    {
+        _site.Write("_dirlist.liquid",
+            "<ul id=\"{{ path }}\">{% for e in entries %}<li data-folder=\"{{ e.folder }}\">{{ e.name }} {{ e.length }} {{ e.length_text }}</li>{% endfor %}</ul>");
+        _site.Write("docs/<b>.txt", "12345");
+        _site.Write("docs/sub/x", "x");
+        await using var server = await _site.StartAsync();
+        using var client = server.CreateClient();
+
+        var html = await client.GetStringAsync("/docs/");
+        Assert.Equal("<ul id=\"/docs/\"><li data-folder=\"true\">sub/ 0 </li><li data-folder=\"false\">&lt;b&gt;.txt 5 5 bytes</li></ul>", html);
+        // The top listing uses it too, and does not show it; fetching it finds nothing.
+        Assert.DoesNotContain("_dirlist", await client.GetStringAsync("/"));
+        using var source = await client.GetAsync("/_dirlist.liquid");
+        Assert.Equal(HttpStatusCode.NotFound, source.StatusCode);
     }
 
     [Fact]

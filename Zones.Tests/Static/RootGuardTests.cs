@@ -62,5 +62,5 @@ public sealed class RootGuardTests : IDisposable
     [InlineData("/srv", "/srv/www", false)]
     [InlineData("/etc", "/", true)]
     public void Inside_means_the_folder_or_below_it(string path, string folder, bool inside) =>
-        Assert.Equal(inside, RealPath.IsInside(path, folder));
+        Assert.Equal(inside, RootPath.IsInside(path, folder));
 }
