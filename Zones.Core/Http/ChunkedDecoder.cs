@@ -13,7 +13,7 @@ namespace Zones.Http;
 /// </summary>
 internal struct ChunkedDecoder
 {
-    private const int MaxChunkLine = 4096; // size + extensions; generous, and far below any header limit
+    internal const int MaxChunkLine = 4096; // size + extensions, without CRLF; generous, and far below any header limit
 
     private enum Step { SizeLine, Data, DataEnd, Trailers, Done }
 
@@ -44,10 +44,10 @@ internal struct ChunkedDecoder
             {
                 if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
                 {
-                    if (reader.Remaining > MaxChunkLine) throw BadHttpRequestException.Bad("A chunk size line is too long.");
+                    if (reader.Remaining > MaxChunkLine + 1) throw BadHttpRequestException.Bad("A chunk size line is too long."); // + its CR
                     break;
                 }
-                if (line.Length > MaxChunkLine) throw BadHttpRequestException.Bad("A chunk size line is too long.");
+                if (line.Length > MaxChunkLine + 1) throw BadHttpRequestException.Bad("A chunk size line is too long.");
                 _chunkRemaining = ParseSizeLine(line, limits);
                 DeclaredBytes += _chunkRemaining;
                 _step = _chunkRemaining == 0 ? Step.Trailers : Step.Data;
