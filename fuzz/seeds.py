@@ -41,6 +41,22 @@ elif target == "wshandshake":
 elif target == "chunked":
     seeds += [b"\x035\r\nhello\r\n0\r\n\r\n", b"\x013;ext=1\r\nabc\r\n0\r\nX-T: y\r\n\r\n",
               b"\x09A\r\n0123456789\r\n1\r\nz\r\n0\r\n\r\n", b"\x020;a=\"q\"\r\n\r\n"]
+    # The chunk-extension grammar (RFC 9112 7.1.1): BWS around ";" and "=", tokens, quoted strings
+    # with quoted-pairs and obs-text, many extensions, leading zeros, and the near misses.
+    seeds += [b"\x035 ; a = b ;\tc\t=\t\"q v\";d\r\nhello\r\n0 ;last\r\n\r\n",
+              b'\x025;a="x\\"y\\\\z";b="";c="\xe9\xff"\r\nhello\r\n0\r\n\r\n',
+              b"\x05" + b"1;a=1;b=2;c=3;d\r\nz\r\n" * 3 + b'0;e="x;y=z"\r\nT: v\r\nU:w\r\n\r\n',
+              b"\x0600005\r\nhello\r\n000;x\r\n\r\n",
+              b"\x0b5;!#$%&'*+-.^_`|~=!#$%&'*+-.^_`|~\r\nhello\r\n0\r\n\r\n",
+              b"\x015;\r\nhello\r\n0\r\n\r\n", b"\x015 \r\nhello\r\n0\r\n\r\n", b"\x015;bad[=x\r\nhello\r\n0\r\n\r\n",
+              b'\x015;a="unterminated\r\nhello\r\n0\r\n\r\n', b"\x015;a=b \r\nhello\r\n0\r\n\r\n",
+              b"\x010\r\nno-colon\r\n\r\n"]
+    # The chunked bodies of the bad-request corpus, after their heads.
+    for name in sorted(os.listdir(corpus)):
+        body = open(os.path.join(corpus, name), encoding="latin-1").read().split("\n---\n", 1)[1]
+        data = decode(body)
+        if b"chunked\r\n\r\n" in data and len(data) < 4096:
+            seeds.append(b"\x04" + data.split(b"\r\n\r\n", 1)[1])
 for i, s in enumerate(seeds):
     with open(os.path.join(out, f"seed-{i:03d}"), "wb") as f:
         f.write(s)
