@@ -30,6 +30,12 @@ if target == "head":
         data = decode(body)
         if len(data) < 4096:
             seeds.append(b"\x07" + data)
+            seeds.append(b"\x87" + data)  # the same with the tight limits (64-byte request line)
+    # Over-long request lines under the tight limits: the method, the target or the version to blame.
+    seeds += [b"\x87" + b"G" * 100 + b" / HTTP/1.1\r\nHost: t\r\n\r\n", b"\x87" + b"G" * 70,
+              b"\x87GET /" + b"a" * 100 + b" HTTP/1.1\r\nHost: t\r\n\r\n", b"\x99GET /" + b"a" * 70,
+              b"\x87GET / HTTP/1.1" + b"x" * 70 + b"\r\nHost: t\r\n\r\n", b"\x87G(T /" + b"a" * 70 + b" HTTP/1.1\r\n\r\n",
+              b"\x87" + b"G" * 30 + b" /" + b"a" * 40 + b" HTTP/1.1\r\nHost: t\r\n\r\n"]
 elif target == "wshandshake":
     base = b"GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
     for extra in [b"", b"Origin: http://example.com\r\n", b"Sec-WebSocket-Protocol: chat, superchat\r\n",
