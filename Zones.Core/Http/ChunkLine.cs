@@ -22,7 +22,7 @@ internal static class ChunkLine
         var digits = 0;
         while (digits < line.Length && Hex.IsDigit(line[digits]))
         {
-            // Leading zeros are allowed (1*HEXDIG); a value past 60 bits is not.
+            // Leading zeros are allowed (1*HEXDIG); a size past 63 bits is not.
             if (size > long.MaxValue >> 4) throw BadHttpRequestException.Bad("A chunk size is too large.");
             size = (size << 4) | (long)Hex.Value(line[digits]);
             digits++;
@@ -90,6 +90,6 @@ internal static class ChunkLine
         return 0; // no closing quote
     }
 
-    // HTAB / SP / VCHAR / obs-text: what a field value may hold, less the other control characters.
+    // HTAB / SP / VCHAR / obs-text: exactly the bytes a field value may hold.
     private static bool IsQuotable(byte b) => HttpCharacters.IsFieldValueByte(b);
 }

@@ -13,7 +13,7 @@ namespace Zones.Http;
 /// </summary>
 internal struct ChunkedDecoder
 {
-    internal const int MaxChunkLine = 4096; // size + extensions, without CRLF; generous, and far below any header limit
+    private const int MaxChunkLine = 4096; // size + extensions, without CRLF; generous, and far below any header limit
 
     private enum Step { SizeLine, Data, DataEnd, Trailers, Done }
 

@@ -23,8 +23,8 @@ internal interface IRequestInput
 
 /// <summary>
 /// Reads one request's body from the connection: Content-Length or chunked, sending 100 Continue
-/// on the first read (unless the body is already arriving), enforcing the size limit and the minimum upload rate. One per connection,
-/// reset for each request. Once it fails it stays failed, so a handler that swallowed the error
+/// on the first read (unless the body is already arriving), enforcing the size limit and the
+/// minimum upload rate. One per connection, reset for each request. Once it fails it stays failed, so a handler that swallowed the error
 /// cannot make the connection parse the rest of a bad body as the next request.
 /// </summary>
 internal sealed class RequestBodyReader(IRequestInput connection)
