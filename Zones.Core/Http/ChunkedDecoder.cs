@@ -5,19 +5,22 @@ namespace Zones.Http;
 /// <summary>
 /// Decodes the chunked transfer coding (RFC 9112 §7.1) from whatever part of the body has
 /// arrived, copying chunk data into the caller's buffer. Strict: CRLF after every size line and
-/// every chunk, hex sizes that fit in 63 bits, extensions without control characters (a lone LF
-/// in an extension is how Kestrel's CVE-2025-55315 smuggled requests), and trailers parsed like
-/// headers and bounded by the header limits.
+/// every chunk, hex sizes that fit in 63 bits, size lines by the exact grammar (<see cref="ChunkLine"/>;
+/// a lone LF in an extension is how Kestrel's CVE-2025-55315 smuggled requests), extensions bounded
+/// in total by <see cref="HttpLimits.MaxChunkExtensionSize"/>, and trailers parsed like headers
+/// and bounded by the header limits. Trailers land in their own collection, never among the
+/// headers, and nothing in them (Content-Length, Transfer-Encoding, Host…) is ever read for framing.
 /// </summary>
 internal struct ChunkedDecoder
 {
-    private const int MaxChunkLine = 4096; // size + extensions; generous, and far below any header limit
+    private const int MaxChunkLine = 4096; // size + extensions, without CRLF; generous, and far below any header limit
 
     private enum Step { SizeLine, Data, DataEnd, Trailers, Done }
 
     private Step _step;
     private long _chunkRemaining;
     private long _trailerBytes;
+    private long _extensionBytes; // all chunk extensions of the body so far, bounded by MaxChunkExtensionSize
 
     public readonly bool IsDone => _step == Step.Done;
 
@@ -41,11 +44,11 @@ internal struct ChunkedDecoder
             {
                 if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
                 {
-                    if (reader.Remaining > MaxChunkLine) throw BadHttpRequestException.Bad("A chunk size line is too long.");
+                    if (reader.Remaining > MaxChunkLine + 1) throw BadHttpRequestException.Bad("A chunk size line is too long."); // + its CR
                     break;
                 }
-                if (line.Length > MaxChunkLine) throw BadHttpRequestException.Bad("A chunk size line is too long.");
-                _chunkRemaining = ParseSizeLine(line);
+                if (line.Length > MaxChunkLine + 1) throw BadHttpRequestException.Bad("A chunk size line is too long.");
+                _chunkRemaining = ParseSizeLine(line, limits);
                 DeclaredBytes += _chunkRemaining;
                 _step = _chunkRemaining == 0 ? Step.Trailers : Step.Data;
             }
@@ -102,34 +105,17 @@ internal struct ChunkedDecoder
         }
     }
 
-    /// <summary>chunk-size [ chunk-ext ] CRLF, with the LF already removed.</summary>
-    private static long ParseSizeLine(in ReadOnlySequence<byte> lineWithCr)
+    /// <summary>chunk-size [ chunk-ext ] CRLF, with the LF already removed; counts the extensions against their limit.</summary>
+    private long ParseSizeLine(in ReadOnlySequence<byte> lineWithCr, HttpLimits limits)
     {
         var span = ToSpan(lineWithCr, stackalloc byte[256], out var rented);
         try
         {
             if (span.IsEmpty || span[^1] != '\r') throw BadHttpRequestException.Bad("A chunk size line ends with a bare LF; CRLF is required.");
-            span = span[..^1];
-            long size = 0;
-            var digits = 0;
-            while (digits < span.Length && Hex.IsDigit(span[digits]))
-            {
-                if (digits == 15) throw BadHttpRequestException.Bad("A chunk size is too large.");
-                size = (size << 4) | (long)Hex.Value(span[digits]);
-                digits++;
-            }
-            if (digits == 0) throw BadHttpRequestException.Bad("A chunk size is not a hexadecimal number.");
-            var rest = span[digits..];
-            // BWS before ';' is tolerated by RFC 9112's grammar; anything else must be an extension.
-            rest = rest.TrimStart(" \t"u8);
-            if (!rest.IsEmpty)
-            {
-                if (rest[0] != ';') throw BadHttpRequestException.Bad("A chunk size is followed by something other than an extension.");
-                foreach (var b in rest)
-                {
-                    if (!HttpCharacters.IsFieldValueByte(b)) throw BadHttpRequestException.Bad("A chunk extension has a control character.");
-                }
-            }
+            var size = ChunkLine.Parse(span[..^1], out var extensionLength);
+            _extensionBytes += extensionLength;
+            if (_extensionBytes > limits.MaxChunkExtensionSize)
+                throw BadHttpRequestException.Bad("The chunk extensions of the request body are too long in total.");
             return size;
         }
         finally

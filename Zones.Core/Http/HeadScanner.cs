@@ -41,7 +41,7 @@ internal struct HeadScanner
                     continue;
                 }
                 if (lineLength - 2 > limits.MaxRequestLineSize)
-                    throw new BadHttpRequestException(414, "The request line is too long.");
+                    throw RequestLineTooLong(buffer.Slice(_lineStart, lineLength), limits);
             }
             else if (isEmpty)
             {
@@ -63,10 +63,37 @@ internal struct HeadScanner
         // No end yet: refuse now if what is buffered already breaks a limit.
         var pending = buffer.Length - _lineStart;
         if (_lines == 0 && pending > limits.MaxRequestLineSize + 2)
-            throw new BadHttpRequestException(414, "The request line is too long.");
+            throw RequestLineTooLong(buffer.Slice(_lineStart), limits);
         if (_lines > 0 && _headerBytes + pending > limits.MaxRequestHeadersTotalSize)
             throw new BadHttpRequestException(431, "The request headers are too large.");
         headEnd = 0;
         return false;
+    }
+
+    /// <summary>
+    /// 414 only when the target is what is too long (RFC 9110 §15.5.15); a method that has no end
+    /// in sight, or is not a token, and a version that runs on after a short target are 400.
+    /// </summary>
+    private static BadHttpRequestException RequestLineTooLong(ReadOnlySequence<byte> line, HttpLimits limits)
+    {
+        var reader = new SequenceReader<byte>(line);
+        if (!reader.TryReadTo(out ReadOnlySequence<byte> method, (byte)' ') || method.Length > limits.MaxRequestLineSize || !IsToken(method))
+            return BadHttpRequestException.Bad("The method is too long or not a token.");
+        if (reader.TryAdvanceTo((byte)' ') && reader.Consumed - 1 <= limits.MaxRequestLineSize)
+            return BadHttpRequestException.Bad("The request line is malformed (too long after its target).");
+        return new BadHttpRequestException(414, "The request target is too long.");
+    }
+
+    private static bool IsToken(in ReadOnlySequence<byte> bytes)
+    {
+        if (bytes.IsEmpty) return false;
+        foreach (var segment in bytes)
+        {
+            foreach (var b in segment.Span)
+            {
+                if (!HttpCharacters.IsTokenChar(b)) return false;
+            }
+        }
+        return true;
     }
 }

@@ -19,6 +19,13 @@ public class HttpLimits
     /// <summary>Largest request body in bytes; larger → 413. Null means no limit.</summary>
     public long? MaxRequestBodySize { get; set; } = 30_000_000;
 
+    /// <summary>
+    /// Total bytes of chunk extensions (what follows the size on each chunk line) in one chunked
+    /// request body; more → 400 and close. Extensions carry nothing Zones uses, and without a
+    /// bound a body of one-byte chunks could make the server read kilobytes per byte of data.
+    /// </summary>
+    public int MaxChunkExtensionSize { get; set; } = 16 * 1024;
+
     /// <summary>Slowest acceptable request body upload, bytes per second, once the grace period has passed. 0 turns it off.</summary>
     public double MinRequestBodyDataRate { get; set; } = 240;
 
@@ -32,6 +39,7 @@ public class HttpLimits
         if (MaxRequestHeadersTotalSize < 64) yield return "Limits:MaxRequestHeadersTotalSize must be at least 64 bytes";
         if (MaxRequestHeaderCount < 1) yield return "Limits:MaxRequestHeaderCount must be at least 1";
         if (MaxRequestBodySize < 0) yield return "Limits:MaxRequestBodySize must not be negative (leave it out for no limit)";
+        if (MaxChunkExtensionSize < 0) yield return "Limits:MaxChunkExtensionSize must not be negative (0 refuses every chunk extension)";
         if (MinRequestBodyDataRate < 0) yield return "Limits:MinRequestBodyDataRate must not be negative (0 turns it off)";
     }
 }

@@ -23,8 +23,8 @@ internal interface IRequestInput
 
 /// <summary>
 /// Reads one request's body from the connection: Content-Length or chunked, sending 100 Continue
-/// on the first read, enforcing the size limit and the minimum upload rate. One per connection,
-/// reset for each request. Once it fails it stays failed, so a handler that swallowed the error
+/// on the first read (unless the body is already arriving), enforcing the size limit and the
+/// minimum upload rate. One per connection, reset for each request. Once it fails it stays failed, so a handler that swallowed the error
 /// cannot make the connection parse the rest of a bad body as the next request.
 /// </summary>
 internal sealed class RequestBodyReader(IRequestInput connection)
@@ -42,6 +42,7 @@ internal sealed class RequestBodyReader(IRequestInput connection)
 
     public bool IsComplete { get; private set; } = true;
 
+    /// <summary>The client was told to send its body (100 Continue), or had sent it without waiting to be told.</summary>
     public bool ContinueSent { get; private set; }
 
     public bool Faulted => _fault is not null;
@@ -72,13 +73,13 @@ internal sealed class RequestBodyReader(IRequestInput connection)
     {
         if (_fault is not null) throw _fault;
         if (IsComplete || destination.IsEmpty) return 0;
+        var input = connection.Input;
         if (_expectsContinue && !ContinueSent)
         {
             ContinueSent = true;
-            await connection.SendContinueAsync();
+            if (!BodyHasArrived(input)) await connection.SendContinueAsync();
         }
 
-        var input = connection.Input;
         while (true)
         {
             var result = await ReadWithRateLimitAsync(input, cancellationToken);
@@ -119,6 +120,19 @@ internal sealed class RequestBodyReader(IRequestInput connection)
             if (copied > 0 || IsComplete) return copied;
             if (result.IsCompleted) throw Fail(BadHttpRequestException.Bad("The request body ended before its last chunk."));
         }
+    }
+
+    /// <summary>
+    /// True when body bytes are already buffered: the client did not wait for 100 Continue, so it
+    /// gets none (RFC 9110 §10.1.1 allows that; a client or scanner may take a 100 it did not wait
+    /// for as the final answer). Looks without consuming.
+    /// </summary>
+    private static bool BodyHasArrived(PipeReader input)
+    {
+        if (!input.TryRead(out var result)) return false;
+        var arrived = !result.Buffer.IsEmpty;
+        input.AdvanceTo(result.Buffer.Start);
+        return arrived;
     }
 
     /// <summary>

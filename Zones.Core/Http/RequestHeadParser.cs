@@ -94,6 +94,8 @@ internal static class RequestHeadParser
         else if (TryAbsoluteForm(targetBytes, out var authorityBytes, out pathAndQuery))
         {
             authority = Encoding.ASCII.GetString(authorityBytes);
+            // Userinfo, a bad port or a stray character would reach handlers as Request.Host.
+            if (!IsValidHost(authority)) throw BadHttpRequestException.Bad("The absolute-form target has no valid authority.");
         }
         else if (ReferenceEquals(method, HttpMethods.Connect))
         {
@@ -136,8 +138,7 @@ internal static class RequestHeadParser
         var afterScheme = target[schemeLength..];
         var end = afterScheme.IndexOfAny((byte)'/', (byte)'?');
         authority = end < 0 ? afterScheme : afterScheme[..end];
-        if (authority.IsEmpty || authority.Contains((byte)'@'))
-            throw BadHttpRequestException.Bad("The absolute-form target has no valid authority.");
+        if (authority.IsEmpty) throw BadHttpRequestException.Bad("The absolute-form target has no authority.");
         pathAndQuery = end < 0 ? "/"u8 : afterScheme[end..]; // "http://h?q" → path "/" (empty path), query "q"
         return true;
     }
@@ -178,11 +179,16 @@ internal static class RequestHeadParser
             if (ReferenceEquals(name, HeaderNames.Host)) { hosts++; host = value; }
             else if (ReferenceEquals(name, HeaderNames.ContentLength)) { contentLengths++; contentLength = value; }
             else if (ReferenceEquals(name, HeaderNames.TransferEncoding)) { transferEncodings++; transferEncoding = value; }
+            else if (IsFramingLookalike(name))
+                throw BadHttpRequestException.Bad("A header name is Content-Length or Transfer-Encoding with '_' for '-'; a CGI-style proxy would read it as the real one.");
         }
 
         if (hosts > 1) throw BadHttpRequestException.Bad("The request has more than one Host header.");
         if (hosts == 0 && request.Version == HttpVersion.Http11) throw BadHttpRequestException.Bad("An HTTP/1.1 request must have a Host header.");
         if (host is not null && !IsValidHost(host)) throw BadHttpRequestException.Bad("The Host header is not a valid host[:port].");
+        // RFC 9112 §3.2: an absolute-form target names the host and the Host header is ignored;
+        // otherwise Host is the only authority there is, and an http URI's host cannot be empty.
+        if (absoluteAuthority is null && host is { Length: 0 }) throw BadHttpRequestException.Bad("The Host header is empty.");
         request.Host = absoluteAuthority ?? host ?? "";
 
         if (transferEncodings > 0)
@@ -214,6 +220,11 @@ internal static class RequestHeadParser
         }
     }
 
+    /// <summary>
+    /// RFC 9112 §6.3: unless chunked is the final coding, applied once, the body's length cannot be
+    /// known → 400 (and close, as every refusal does). With chunked last, any other coding is one
+    /// Zones does not implement → 501.
+    /// </summary>
     private static void ParseTransferEncoding(string value)
     {
         var codings = 0;
@@ -229,8 +240,24 @@ internal static class RequestHeadParser
             else if (!HttpCharacters.IsToken(coding)) throw BadHttpRequestException.Bad("Transfer-Encoding is malformed.");
         }
         if (codings == 0) throw BadHttpRequestException.Bad("Transfer-Encoding is empty.");
-        if (codings != chunked) throw new BadHttpRequestException(501, "The only supported transfer coding is chunked.");
-        if (chunked > 1 || !lastIsChunked) throw BadHttpRequestException.Bad("Transfer-Encoding applies chunked more than once.");
+        if (!lastIsChunked) throw BadHttpRequestException.Bad("Transfer-Encoding does not end with chunked, so the body length cannot be determined.");
+        if (chunked > 1) throw BadHttpRequestException.Bad("Transfer-Encoding applies chunked more than once.");
+        if (codings > 1) throw new BadHttpRequestException(501, "The only supported transfer coding is chunked.");
+    }
+
+    /// <summary>"Content_Length", "transfer_encoding"…: the framing headers with '_' for '-' (names that are exactly the real ones are interned and never get here).</summary>
+    private static bool IsFramingLookalike(string name) =>
+        name.Length is 14 or 17 && name.Contains('_') && (Underscored(name, HeaderNames.ContentLength) || Underscored(name, HeaderNames.TransferEncoding));
+
+    private static bool Underscored(string name, string real)
+    {
+        if (name.Length != real.Length) return false;
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (c == '_' ? real[i] != '-' : char.ToLowerInvariant(c) != char.ToLowerInvariant(real[i])) return false;
+        }
+        return true;
     }
 
     private static long ParseContentLength(string value)

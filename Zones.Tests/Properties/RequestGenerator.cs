@@ -5,8 +5,8 @@ namespace Zones.Tests.Properties;
 /// <summary>
 /// Random valid HTTP/1.1 and 1.0 requests for the parser properties: methods, targets with
 /// percent-encoded UTF-8 and queries, random token header names with visible-ASCII values and
-/// inner whitespace, and bodies by Content-Length or chunked (random chunk sizes, extensions and
-/// trailers). Seeded, so a failing case is the same on every run.
+/// inner whitespace, and bodies by Content-Length or chunked (random chunk sizes, extensions by
+/// the grammar with whitespace and quoted strings, and trailers). Seeded, so a failing case is the same on every run.
 /// </summary>
 internal static class RequestGenerator
 {
@@ -60,7 +60,7 @@ internal static class RequestGenerator
         {
             var size = Math.Min(data.Length - offset, random.Next(1, 80));
             text.Append(random.Next(2) == 0 ? size.ToString("x") : size.ToString("X"));
-            if (random.Next(4) == 0) text.Append(';').Append(Token(random, 1, 6)).Append(random.Next(2) == 0 ? "=" + Token(random, 1, 6) : "");
+            if (random.Next(4) == 0) text.Append(Extensions(random));
             text.Append("\r\n").Append(data, offset, size).Append("\r\n");
             offset += size;
         }
@@ -89,6 +89,30 @@ internal static class RequestGenerator
         }
         return literal;
     }
+
+    /// <summary>chunk-ext by RFC 9112 §7.1.1: BWS around ";" and "=", values as tokens or quoted strings with quoted-pairs.</summary>
+    private static string Extensions(Random random)
+    {
+        var ext = new StringBuilder();
+        for (var n = random.Next(1, 4); n > 0; n--)
+        {
+            ext.Append(Bws(random)).Append(';').Append(Bws(random)).Append(Token(random, 1, 6));
+            if (random.Next(3) == 0) continue;
+            ext.Append(Bws(random)).Append('=').Append(Bws(random));
+            if (random.Next(2) == 0) { ext.Append(Token(random, 1, 6)); continue; }
+            ext.Append('"');
+            for (var c = random.Next(0, 12); c > 0; c--)
+            {
+                var ch = random.Next(6) == 0 ? '\t' : (char)random.Next(0x20, 0x7F);
+                if (ch is '"' or '\\') ext.Append('\\');
+                ext.Append(ch);
+            }
+            ext.Append('"');
+        }
+        return ext.ToString();
+    }
+
+    private static string Bws(Random random) => random.Next(3) switch { 0 => " ", 1 => "\t ", _ => "" };
 
     private static string Token(Random random, int min, int max) => From(random, TokenChars, min, max);
 

@@ -23,15 +23,28 @@ public static class FuzzTargets
     private static ServerLimits? _limits;
     private static ServerLimits Limits => _limits ??= new ServerLimits();
 
-    /// <summary>The head scanner on the bytes as they arrive in two pieces, then the parser on the head.</summary>
+    // Fuzz inputs are small: a low extension budget lets the fuzzer reach that limit too.
+    private static ServerLimits? _chunkedLimits;
+    private static ServerLimits ChunkedLimits => _chunkedLimits ??= new ServerLimits { MaxChunkExtensionSize = 64 };
+
+    // The smallest limits the configuration allows: short inputs reach the over-long request line
+    // (which part is to blame: 400 or 414) and the header size limits.
+    private static ServerLimits? _tightLimits;
+    private static ServerLimits TightLimits => _tightLimits ??= new ServerLimits { MaxRequestLineSize = 64, MaxRequestHeadersTotalSize = 64, MaxRequestHeaderCount = 4 };
+
+    /// <summary>
+    /// The head scanner on the bytes as they arrive in two pieces, then the parser on the head.
+    /// The first byte picks the split point (its low 7 bits) and the limits (its top bit: the tight ones).
+    /// </summary>
     public static void RequestHead(byte[] data)
     {
-        var split = data.Length == 0 ? 0 : data[0] % Math.Max(1, data.Length);
+        var split = data.Length == 0 ? 0 : (data[0] & 0x7F) % Math.Max(1, data.Length);
+        var limits = data.Length > 0 && data[0] >= 0x80 ? TightLimits : Limits;
         try
         {
             var scanner = new HeadScanner();
             var first = new ReadOnlySequence<byte>(data, 0, split);
-            if (!scanner.TryFindEnd(first, Limits, out var end) && !scanner.TryFindEnd(new ReadOnlySequence<byte>(data), Limits, out end))
+            if (!scanner.TryFindEnd(first, limits, out var end) && !scanner.TryFindEnd(new ReadOnlySequence<byte>(data), limits, out end))
                 return;
             var head = data.AsSpan((int)scanner.HeadStart, (int)(end - scanner.HeadStart));
             var request = HttpRequest.Parse(head);
@@ -70,7 +83,7 @@ public static class FuzzTargets
 
     private static Zones.Handlers.WebSockets.WebSocketZoneOptions? _wsOptions;
 
-    /// <summary>The chunked decoder fed in pieces of varying size into a small destination buffer.</summary>
+    /// <summary>The chunked decoder (size lines by the extension grammar, trailers) fed in pieces of varying size into a small destination buffer.</summary>
     public static void ChunkedBody(byte[] data)
     {
         var decoder = new ChunkedDecoder();
@@ -84,7 +97,7 @@ public static class FuzzTargets
             while (!decoder.IsDone)
             {
                 var pending = new ReadOnlySequence<byte>(data, offset, available - offset);
-                var copied = decoder.Decode(pending, destination, trailers, Limits, out var consumed);
+                var copied = decoder.Decode(pending, destination, trailers, ChunkedLimits, out var consumed);
                 var used = (int)pending.Slice(0, consumed).Length;
                 offset += used;
                 if (copied == 0 && used == 0)
