@@ -51,8 +51,6 @@ internal sealed class HttpConnection : IZoneConnection
 
     public IPEndPoint? LocalEndPoint { get; }
 
-    public bool IsTakenOver => _takeOver is not null;
-
     private ServerLimits Limits => _server.Options.Limits;
 
     /// <summary>The heartbeat, a graceful stop and an abort, which reach the connection from other threads.</summary>
@@ -278,14 +276,8 @@ internal sealed class HttpConnection : IZoneConnection
     /// <summary>Disposes what the request registered (a form's temporary files…), however the request ended.</summary>
     private async ValueTask EndRequestAsync(HttpRequest request)
     {
-        try
-        {
-            await request.EndAsync();
-        }
-        catch (Exception e)
-        {
-            Log.RequestCleanupFailed(_server.Logger, request.ToString(), e);
-        }
+        try { await request.EndAsync(); }
+        catch (Exception e) { Log.RequestCleanupFailed(_server.Logger, request.ToString(), e); }
     }
 
     private void AccessLog(string requestLine, int status, long bytes, long? started)

@@ -59,6 +59,14 @@ public sealed class RawConnection(Socket socket) : IAsyncDisposable
         return response;
     }
 
+    /// <summary>A response head only, up to its empty line; the body stays unread.</summary>
+    public async Task<string> ReadHeadAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        var head = await ReadUntilAsync("\r\n\r\n"u8.ToArray(), cts.Token) ?? throw new IOException("closed before a response head arrived");
+        return Encoding.Latin1.GetString(head);
+    }
+
     /// <summary>Reads up to and including the next LF.</summary>
     public async Task<string> ReadLineAsync(TimeSpan? timeout = null)
     {
