@@ -13,16 +13,8 @@ public sealed class TakeOverContext
 {
     private readonly IZoneConnection _connection;
 
-    internal TakeOverContext(ZoneState state, Stream stream, IZoneConnection connection, IServiceProvider services,
-        CancellationToken serverStopping, CancellationToken connectionAborted)
-    {
-        State = state;
-        Stream = stream;
-        _connection = connection;
-        Services = services;
-        ServerStopping = serverStopping;
-        ConnectionAborted = connectionAborted;
-    }
+    internal TakeOverContext(ZoneState state, Stream stream, IZoneConnection connection, IServiceProvider services, CancellationToken serverStopping, CancellationToken connectionAborted) =>
+        (State, Stream, _connection, Services, ServerStopping, ConnectionAborted) = (state, stream, connection, services, serverStopping, connectionAborted);
 
     public ZoneState State { get; }
 

@@ -5,24 +5,14 @@ namespace Zones.Http;
 /// parser worked out from them (decoded path, query, Host, body framing, keep-alive, 100-continue).
 /// A struct, so parsing allocates only the strings and the header list; HttpRequest wraps it.
 /// </summary>
-internal struct RequestHead
+internal struct RequestHead(string method, string target, string path, string queryString, HttpVersion version, HttpHeaders headers)
 {
-    public RequestHead(string method, string target, string path, string queryString, HttpVersion version, HttpHeaders headers)
-    {
-        Method = method;
-        Target = target;
-        Path = path;
-        QueryString = queryString;
-        Version = version;
-        Headers = headers;
-    }
-
-    public string Method { get; }
-    public string Target { get; }
-    public string Path { get; }
-    public string QueryString { get; }
-    public HttpVersion Version { get; }
-    public HttpHeaders Headers { get; }
+    public string Method { get; } = method;
+    public string Target { get; } = target;
+    public string Path { get; } = path;
+    public string QueryString { get; } = queryString;
+    public HttpVersion Version { get; } = version;
+    public HttpHeaders Headers { get; } = headers;
 
     /// <summary>The target's authority for an absolute-form target, else the Host header; "" when neither.</summary>
     public string Host { get; set; } = "";
