@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Zones.Handlers;
+using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.Feeds;
 
@@ -23,10 +24,10 @@ public sealed class PublishTests
     [Fact]
     public async Task Curl_can_publish()
     {
-        if (!File.Exists("/usr/bin/curl")) Assert.Skip("curl is not installed (apt-get install -y curl)");
+        var curlPath = Requires.Tool("curl", "apt-get install -y curl");
         var feeds = new InProcessFeeds();
         await using var server = await FeedServer.StartAsync(feeds);
-        using var curl = Process.Start(new ProcessStartInfo("/usr/bin/curl", ["-sS", "-d", "hello", $"{server.BaseAddress}feeds/news"]) { RedirectStandardOutput = true })!;
+        using var curl = Process.Start(new ProcessStartInfo(curlPath, ["-sS", "-d", "hello", $"{server.BaseAddress}feeds/news"]) { RedirectStandardOutput = true })!;
         var output = await curl.StandardOutput.ReadToEndAsync();
         await curl.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         Assert.Equal("{\"feed\":\"news\",\"id\":1}\n", output);

@@ -2,14 +2,13 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Zones.Handlers.WebSockets;
+using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.WebSockets;
 
 /// <summary>An independent client: the Python "websockets" library (Debian's python3-websockets) against the zone.</summary>
 public sealed class PythonClientTests
 {
-    private const string Python = "/usr/bin/python3";
-
     private const string Script = """
         import asyncio, json, sys
         import websockets
@@ -48,12 +47,13 @@ public sealed class PythonClientTests
     [Fact]
     public async Task Python_websockets_echoes_pings_and_closes_both_ways()
     {
-        if (!File.Exists(Python) || await RunPythonAsync("import websockets") is not (0, _, _))
-            Assert.Skip("The Python websockets library is not installed: apt-get install -y python3-websockets");
+        var python = Requires.Tool("python3", "apt-get install -y python3-websockets");
+        if (await RunPythonAsync(python, "import websockets") is not (0, _, _))
+            Requires.Missing($"the Python websockets library is not installed for {python}: apt-get install -y python3-websockets");
 
         await using var server = await WebSocketTestServer.StartAsync(o => o.Compression = true,
             s => s.AddWebSocketEndpoint<RecordingEndpoint>("recording"), "recording");
-        var (exit, stdout, stderr) = await RunPythonAsync(Script, server.Port.ToString());
+        var (exit, stdout, stderr) = await RunPythonAsync(python, Script, server.Port.ToString());
         Assert.True(exit == 0, $"python exited {exit}: {stderr}");
 
         using var result = JsonDocument.Parse(stdout);
@@ -75,9 +75,9 @@ public sealed class PythonClientTests
         Assert.Equal("python leaves", description);
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunPythonAsync(string script, params string[] args)
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunPythonAsync(string python, string script, params string[] args)
     {
-        var start = new ProcessStartInfo(Python)
+        var start = new ProcessStartInfo(python)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
