@@ -38,6 +38,7 @@ internal static class UnprivilegedHost
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
+                WorkingDirectory = folder, // the host's content root: ours may be out of nobody's reach too
             };
             start.Environment["DOTNET_CLI_HOME"] = folder;
             start.Environment["HOME"] = folder;
