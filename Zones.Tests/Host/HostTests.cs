@@ -27,9 +27,7 @@ public sealed class HostTests : IDisposable
     /// <summary>The watch on zones.json starts just after the host, off the start-up path.</summary>
     private static async Task WaitUntilWatchingAsync(ReloadingZoneTableSource source)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!source.Watching && DateTime.UtcNow < deadline) await Task.Delay(10);
-        Assert.True(source.Watching, "zones.json is not being watched");
+        await Wait.UntilAsync(() => source.Watching, "zones.json to be watched");
     }
 
     [Fact]
