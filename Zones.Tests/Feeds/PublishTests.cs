@@ -64,6 +64,25 @@ public sealed class PublishTests
         Assert.Equal(0, feeds.LastId("news"));
     }
 
+    [Fact]
+    public async Task Publishing_to_a_new_feed_past_MaxFeeds_is_507_and_existing_feeds_still_take_events()
+    {
+        var feeds = new InProcessFeeds(new FeedsOptions { Names = ["a", "b"], MaxFeeds = 3 });
+        await using var server = await FeedServer.StartAsync(feeds);
+        using var client = server.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/feeds/c", new StringContent("third"))).StatusCode);
+
+        using var refused = await client.PostAsync("/feeds/d", new StringContent("one too many"));
+        Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
+        Assert.Contains("MaxFeeds", await refused.Content.ReadAsStringAsync());
+        Assert.False(feeds.Exists("d"));
+        Assert.Equal(["a", "b", "c"], feeds.Names.Order());
+
+        using var existing = await client.PostAsync("/feeds/a", new StringContent("still fine"));
+        Assert.Equal(HttpStatusCode.OK, existing.StatusCode);
+        Assert.Equal("still fine", feeds.Since("a", 0).Single().Data);
+    }
+
     [Theory]
     [InlineData("192.0.2.10", false, 403)]
     [InlineData("::ffff:192.0.2.10", false, 403)]
