@@ -47,9 +47,7 @@ public sealed class PythonClientTests
     [Fact]
     public async Task Python_websockets_echoes_pings_and_closes_both_ways()
     {
-        var python = Requires.Tool("python3", "apt-get install -y python3-websockets");
-        if (await RunPythonAsync(python, "import websockets") is not (0, _, _))
-            Requires.Missing($"the Python websockets library is not installed for {python}: apt-get install -y python3-websockets");
+        var python = await FindPythonWithWebSocketsAsync();
 
         await using var server = await WebSocketTestServer.StartAsync(o => o.Compression = true,
             s => s.AddWebSocketEndpoint<RecordingEndpoint>("recording"), "recording");
@@ -73,6 +71,18 @@ public sealed class PythonClientTests
         var (status, description) = await endpoint.WaitClosedAsync(first.Id);
         Assert.Equal(4000, (int)status);
         Assert.Equal("python leaves", description);
+    }
+
+    /// <summary>The first python3 that can import websockets: the one on PATH (a pyenv or venv one may lack it), then Debian's.</summary>
+    private static async Task<string> FindPythonWithWebSocketsAsync()
+    {
+        var candidates = new[] { Requires.Find("python3"), "/usr/bin/python3" }.OfType<string>().Where(File.Exists).Distinct().ToList();
+        foreach (var python in candidates)
+            if (await RunPythonAsync(python, "import websockets") is (0, _, _)) return python;
+        Requires.Missing(candidates.Count == 0
+            ? "python3 is not installed: apt-get install -y python3-websockets"
+            : $"the Python websockets library is not installed for {string.Join(" or ", candidates)}: apt-get install -y python3-websockets");
+        return null!;
     }
 
     private static async Task<(int Exit, string Stdout, string Stderr)> RunPythonAsync(string python, string script, params string[] args)
