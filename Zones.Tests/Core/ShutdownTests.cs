@@ -76,6 +76,7 @@ public sealed class ShutdownTests
         Assert.Empty(idle.Unread);
         Assert.False(stop.IsCompleted, "the stop did not wait for the request in flight");
 
+        await AskedToStopAsync(server); // so the held response knows the server is going away
         release.SetResult();
         var held = await busy.ReadResponseAsync();
         Assert.Equal("held", held.BodyText);
@@ -102,7 +103,7 @@ public sealed class ShutdownTests
         await conn.SendAsync("GET /stubborn HTTP/1.1\r\nHost: t\r\n\r\n");
         await entered.Task.WaitAsync(Patience);
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var clock = ServerClock.StartNew();
         var stop = server.Server.StopAsync();
         await aborted.Task.WaitAsync(Patience);
         var cutAfter = clock.Elapsed;

@@ -95,7 +95,7 @@ public sealed class TakeOverTests
         await using var conn = await server.ConnectAsync();
         await conn.SendAsync("GET /stubborn HTTP/1.1\r\nHost: t\r\n\r\n");
         await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var clock = ServerClock.StartNew();
         var stop = server.Server.StopAsync();
         await aborted.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var cutAfter = clock.Elapsed;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.Core;
@@ -13,7 +12,7 @@ public sealed class TimeoutTests
     {
         var limit = TimeSpan.FromSeconds(1);
         await using var server = await TestServer.StartAsync([Ok()], o => o.Limits.RequestHeadersTimeout = limit);
-        var clock = Stopwatch.StartNew(); // before the connection exists, so never after the server's own clock starts
+        var clock = ServerClock.StartNew(); // before the connection exists, so never after the server's own clock starts
         await using var conn = await server.ConnectAsync();
         await conn.SendAsync("GET / HTTP/1.1\r\nHost: t\r\n");
         var response = await conn.ReadResponseAsync(timeout: TimeSpan.FromSeconds(10));
@@ -28,7 +27,7 @@ public sealed class TimeoutTests
         var limit = TimeSpan.FromSeconds(1);
         await using var server = await TestServer.StartAsync([Ok()], o => o.Limits.KeepAliveTimeout = limit);
         await using var conn = await server.ConnectAsync();
-        var clock = Stopwatch.StartNew(); // before the request, so before the response that starts the idle time
+        var clock = ServerClock.StartNew(); // before the request, so before the response that starts the idle time
         await conn.SendAsync("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
         Assert.Equal("ok", (await conn.ReadResponseAsync()).BodyText);
         Assert.True(await conn.WaitForCloseAsync(TimeSpan.FromSeconds(10)));
