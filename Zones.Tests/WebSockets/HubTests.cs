@@ -124,13 +124,14 @@ public sealed class HubTests
         var endpoint = server.Services.GetRequiredService<RecordingEndpoint>();
         var readers = new List<ClientWebSocket>();
         for (var i = 0; i < 3; i++) readers.Add(await ConnectAsync(server));
+        // Known before the stalled client connects: the endpoint may see connections in another order than they were made.
+        var readerConnections = await ConnectionsAsync(server, 3);
 
         // A raw client with a tiny receive window that completes the handshake and then never reads.
         var stalled = await RawWebSocket.SendHandshakeAsync(server.Port, RawWebSocket.BuildHandshake(), s => s.ReceiveBufferSize = 4096);
         await using var _ = stalled;
         Assert.Equal(101, stalled.Status);
-        var connections = await ConnectionsAsync(server, 4);
-        var stalledConnection = connections[^1];
+        var stalledConnection = (await ConnectionsAsync(server, 4)).Except(readerConnections).Single();
 
         var message = new byte[256 * 1024];
         Array.Fill(message, (byte)'z');
