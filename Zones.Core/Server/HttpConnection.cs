@@ -348,6 +348,9 @@ internal sealed class HttpConnection : IRequestInput, IResponseOutput, ITakeOver
                 keepAlive = false;
                 linger = true;
             }
+            // Closing anyway (a 413 from a handler, Connection: close, a stop) with the body still
+            // coming: linger too, or the kernel resets the connection under a client still sending.
+            else if (!keepAlive) linger = true;
         }
 
         var (bytes, closeDelimited) = await WriteResponseAsync(request, response, responder, keepAlive);
