@@ -258,6 +258,9 @@ internal sealed class HttpConnection : IZoneConnection
                 keepAlive = false;
                 _lingerOnClose = true;
             }
+            // Closing anyway (a 413 from a handler, Connection: close, a stop) with the body still
+            // coming: linger too, or the kernel resets the connection under a client still sending.
+            else if (!keepAlive) _lingerOnClose = true;
         }
 
         var written = await _output.WriteResponseAsync(request, response, responder?.ResponseHeaders, keepAlive, Lifetime.Aborted);

@@ -202,9 +202,10 @@ public sealed class ZoneServer : IAsyncDisposable
         await _stopping.CancelAsync();
         foreach (var listener in _listeners) listener.Dispose();
         await Task.WhenAll(_acceptLoops);
-        Log.Stopping(Logger, _connections.Count);
-
+        var open = _connections.Count;
         foreach (var (_, connection) in _connections) connection.Lifetime.RequestStop();
+        // Logged once every connection has been asked to finish (tests wait for this line).
+        Log.Stopping(Logger, open);
         if (_connections.IsEmpty) _allClosed.TrySetResult();
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

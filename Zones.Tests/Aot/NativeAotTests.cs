@@ -11,7 +11,7 @@ namespace Zones.Tests.Aot;
 /// The native AOT build of Zones.Host (dotnet publish -p:PublishAot=true) must behave like the
 /// JIT build: the same zone file served by both gives the same answers — templates with the
 /// whole model, static files, listings, errors — and the WebSocket echo works. Publishing takes
-/// about a minute, so the test runs when ZONES_AOT_TEST=1 (CI sets it).
+/// about a minute, so the test runs when ZONES_AOT_TEST=1 or CI=true.
 /// </summary>
 public sealed partial class NativeAotTests : IDisposable
 {
@@ -29,11 +29,14 @@ public sealed partial class NativeAotTests : IDisposable
         {% assign n = 0 %}{% for i in (1..5) %}{% assign n = n | plus: i %}{% endfor %}sum={{ n }}
         """;
 
-    [Fact]
+    // Publishing alone takes a minute or more on a loaded machine: more than the usual limit.
+    [Fact(Timeout = 10 * 60_000)]
     public async Task The_native_build_answers_like_the_jit_build()
     {
-        if (Environment.GetEnvironmentVariable("ZONES_AOT_TEST") != "1")
-            Assert.Skip("publishing the native AOT build takes about a minute: set ZONES_AOT_TEST=1 to run it (CI does)");
+        if (Environment.GetEnvironmentVariable("ZONES_AOT_TEST") != "1" && !Requires.InCI)
+            Assert.Skip("publishing the native AOT build takes about a minute: set ZONES_AOT_TEST=1 to run it (CI=true does too)");
+        Requires.Linux("the test publishes for linux-x64");
+        Requires.Tool("clang", "native AOT links with it: apt-get install -y clang zlib1g-dev");
         var www = Directory.CreateDirectory(Path.Combine(_folder, "www")).FullName;
         await File.WriteAllTextAsync(Path.Combine(www, "model.html.liquid"), ModelTemplate);
         await File.WriteAllTextAsync(Path.Combine(www, "index.html"), "<!doctype html><title>index</title>home");

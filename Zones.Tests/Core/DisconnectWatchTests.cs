@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Zones.Tests.Infrastructure;
@@ -31,7 +32,7 @@ public sealed class DisconnectWatchTests
         await raw.DisposeAsync();
 
         await cancelled.Task.WaitAsync(Patience); // not the five minutes
-        await Zones.Tests.Feeds.FeedServer.WaitUntilAsync(() => server.Server.ConnectionCount == 0, "the connection to close");
+        await Wait.UntilAsync(() => server.Server.ConnectionCount == 0, "the connection to close");
         Assert.DoesNotContain(server.Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
     }
 
@@ -61,17 +62,28 @@ public sealed class DisconnectWatchTests
     [Fact]
     public async Task Requests_pipelined_behind_a_watched_one_are_answered_in_order()
     {
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await TestServer.StartAsync(TestServer.Zone("/", async c =>
         {
             c.WatchForDisconnect();
-            await Task.Delay(100, c.RequestAborted);
+            if (c.Path == "/one")
+            {
+                waiting.SetResult();
+                await release.Task.WaitAsync(c.RequestAborted);
+            }
             return ZoneResult.Respond(ZoneResponse.Text("answer " + c.Path));
         }));
         await using var raw = await server.ConnectAsync();
-        // The second request arrives while the first one waits.
         await raw.SendAsync("GET /one HTTP/1.1\r\nHost: x\r\n\r\n");
-        await Task.Delay(30);
+        await waiting.Task.WaitAsync(Patience);
+        // The next two arrive while the first is held, and the watch reads them in (the kernel's
+        // queue for the server's socket empties): it must leave them for the connection.
         await raw.SendAsync("GET /two HTTP/1.1\r\nHost: x\r\n\r\nGET /three HTTP/1.1\r\nHost: x\r\n\r\n");
+        var serverSide = new IPEndPoint(IPAddress.Loopback, server.Port);
+        var clientSide = (IPEndPoint)raw.Socket.LocalEndPoint!;
+        await Wait.UntilAsync(() => TcpQueue.Unread(serverSide, clientSide) == 0, "the watch to read the pipelined requests in");
+        release.SetResult();
         Assert.Equal("answer /one", (await raw.ReadResponseAsync()).BodyText);
         Assert.Equal("answer /two", (await raw.ReadResponseAsync()).BodyText);
         Assert.Equal("answer /three", (await raw.ReadResponseAsync()).BodyText);
@@ -80,15 +92,17 @@ public sealed class DisconnectWatchTests
     [Fact]
     public async Task A_request_with_a_body_is_not_watched_and_its_handler_reads_the_body()
     {
+        var watched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await TestServer.StartAsync(TestServer.Zone("/", async c =>
         {
             c.WatchForDisconnect();
+            watched.SetResult();
             var body = await new StreamReader(c.Request.Body, Encoding.UTF8).ReadToEndAsync(c.RequestAborted);
             return ZoneResult.Respond(ZoneResponse.Text("got " + body));
         }));
         await using var raw = await server.ConnectAsync();
         await raw.SendAsync("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n");
-        await Task.Delay(50);
+        await watched.Task.WaitAsync(Patience); // the body comes only after the handler asked for a watch
         await raw.SendAsync("hello");
         Assert.Equal("got hello", (await raw.ReadResponseAsync()).BodyText);
     }

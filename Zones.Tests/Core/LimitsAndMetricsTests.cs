@@ -19,7 +19,7 @@ public sealed class LimitsAndMetricsTests
         await using var b = await server.ConnectAsync();
         await a.SendAsync("GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
         await b.SendAsync("GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
-        while (server.Server.ConnectionCount < 2) await Task.Delay(10);
+        await Wait.UntilAsync(() => server.Server.ConnectionCount == 2, "both held connections to be counted");
 
         await using var excess = await server.ConnectAsync();
         await excess.SendAsync("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
@@ -78,8 +78,7 @@ public sealed class LimitsAndMetricsTests
         {
             lock (measurements) return measurements.Where(m => m.Name == name && (tag is null || m.Tag == tag)).Sum(m => m.Value);
         }
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Sum("zones.connections.current") != 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Wait.UntilAsync(() => Sum("zones.connections.current") == 0, "zones.connections.current to fall back to 0");
 
         Assert.Equal(3, Sum("zones.connections.total"));
         Assert.Equal(0, Sum("zones.connections.current"));

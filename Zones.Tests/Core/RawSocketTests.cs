@@ -8,10 +8,12 @@ public sealed class RawSocketTests
 {
     private static Zone PathEcho() => TestServer.Zone("/", c => ZoneResult.Respond(ZoneResponse.Text(c.Request.Method + " " + c.Path)));
 
+    /// <summary>Echoes the body, and the trailers of a chunked one (they are there once the body has been read).</summary>
     private static Zone BodyEcho() => TestServer.Zone("/body", async c =>
     {
         var body = await new StreamReader(c.Request.Body).ReadToEndAsync();
-        return ZoneResult.Respond(ZoneResponse.Text("got:" + body));
+        var trailers = string.Concat(c.Request.Trailers.Select(t => $" {t.Key}={t.Value}"));
+        return ZoneResult.Respond(ZoneResponse.Text("got:" + body + trailers));
     });
 
     [Fact]
@@ -32,10 +34,10 @@ public sealed class RawSocketTests
         await using var conn = await server.ConnectAsync();
         await conn.SendAsync(
             "POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello" +
-            "POST /body HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\nX-Trailer: t\r\n\r\n" +
+            "POST /body HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\nX-Trailer: t\r\nX-Sum:  5 \r\n\r\n" +
             "GET /after HTTP/1.1\r\nHost: t\r\n\r\n");
         Assert.Equal("got:hello", (await conn.ReadResponseAsync()).BodyText);
-        Assert.Equal("got:abcde", (await conn.ReadResponseAsync()).BodyText);
+        Assert.Equal("got:abcde X-Trailer=t X-Sum=5", (await conn.ReadResponseAsync()).BodyText);
         Assert.Equal("GET /after", (await conn.ReadResponseAsync()).BodyText);
     }
 
@@ -118,6 +120,24 @@ public sealed class RawSocketTests
         var response = await conn.ReadResponseAsync();
         Assert.Equal("close", response.Headers["Connection"]);
         Assert.True(await conn.WaitForCloseAsync());
+    }
+
+    [Theory]
+    [InlineData("GET /first HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")]
+    [InlineData("POST /first HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: 3\r\n\r\nabc")]
+    [InlineData("GET /first HTTP/1.0\r\n\r\n")]
+    public async Task A_request_pipelined_after_the_connection_is_to_close_is_never_answered(string first)
+    {
+        await using var server = await TestServer.StartAsync(PathEcho());
+        await using var conn = await server.ConnectAsync();
+        await conn.SendAsync(first + "GET /second HTTP/1.1\r\nHost: t\r\n\r\n");
+        var response = await conn.ReadResponseAsync();
+        Assert.EndsWith(" /first", response.BodyText);
+        Assert.Equal("close", response.Headers["Connection"]);
+        Assert.True(await conn.WaitForCloseAsync(), "the connection stayed open");
+        Assert.Empty(conn.Unread); // no second response
+        await server.Logs.WaitForAsync(e => e.Category == "Zones.Access" && e.Message.Contains("/first"));
+        Assert.DoesNotContain(server.Logs.Entries, e => e.Message.Contains("/second"));
     }
 
     [Fact]

@@ -85,20 +85,51 @@ public sealed class TakeOverTests
     {
         var entered = new TaskCompletionSource();
         var aborted = new TaskCompletionSource();
+        var timeout = TimeSpan.FromMilliseconds(500);
         var server = await TestServer.StartAsync([TestServer.Zone("/stubborn", _ => ZoneResult.TakeOver(async t =>
         {
             t.ConnectionAborted.Register(() => aborted.TrySetResult());
             entered.SetResult();
             var buffer = new byte[16];
             while (await t.Stream.ReadAsync(buffer) > 0) { }
-        }))], o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(500));
+        }))], o => o.ShutdownTimeout = timeout);
         await using var conn = await server.ConnectAsync();
         await conn.SendAsync("GET /stubborn HTTP/1.1\r\nHost: t\r\n\r\n");
         await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var clock = ServerClock.StartNew();
         var stop = server.Server.StopAsync();
-        await stop.WaitAsync(TimeSpan.FromSeconds(10));
         await aborted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var cutAfter = clock.Elapsed;
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(cutAfter >= timeout, $"cut {cutAfter.TotalMilliseconds:0} ms after the stop began, before the {timeout.TotalMilliseconds:0} ms shutdown timeout");
         Assert.True(await conn.WaitForCloseAsync());
         await server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_take_over_handler_that_throws_has_its_connection_closed_and_logged_and_the_server_serves_on()
+    {
+        await using var server = await TestServer.StartAsync(
+            TestServer.Zone("/throws", _ => ZoneResult.TakeOver(async t =>
+            {
+                await t.Stream.WriteAsync("partial\n"u8.ToArray());
+                await t.Stream.FlushAsync();
+                throw new InvalidOperationException("the take-over failed on purpose");
+            })),
+            TestServer.Zone("/", c => ZoneResult.Respond(ZoneResponse.Text("still serving"))));
+        await using (var conn = await server.ConnectAsync())
+        {
+            // Pipelined behind: never answered, the socket is the handler's and it failed.
+            await conn.SendAsync("GET /throws HTTP/1.1\r\nHost: t\r\n\r\nGET /next HTTP/1.1\r\nHost: t\r\n\r\n");
+            Assert.True(await conn.WaitForCloseAsync(), "the failed take-over's connection stayed open");
+            Assert.Equal("partial\n", Encoding.ASCII.GetString(conn.Unread)); // what it wrote, and nothing after
+        }
+        var failure = await server.Logs.WaitForAsync(e => e.Message.Contains("Take-over handler failed on \"GET /throws HTTP/1.1\""));
+        Assert.IsType<InvalidOperationException>(failure.Exception);
+        await Wait.UntilAsync(() => server.Server.ConnectionCount == 0, "the connection to be removed");
+
+        await using var next = await server.ConnectAsync();
+        await next.SendAsync("GET /after HTTP/1.1\r\nHost: t\r\n\r\n");
+        Assert.Equal("still serving", (await next.ReadResponseAsync()).BodyText);
     }
 }

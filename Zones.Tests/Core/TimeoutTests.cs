@@ -10,22 +10,28 @@ public sealed class TimeoutTests
     [Fact]
     public async Task A_request_head_that_never_finishes_gets_408_and_the_connection_closes()
     {
-        await using var server = await TestServer.StartAsync([Ok()], o => o.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(1));
+        var limit = TimeSpan.FromSeconds(1);
+        await using var server = await TestServer.StartAsync([Ok()], o => o.Limits.RequestHeadersTimeout = limit);
+        var clock = ServerClock.StartNew(); // before the connection exists, so never after the server's own clock starts
         await using var conn = await server.ConnectAsync();
         await conn.SendAsync("GET / HTTP/1.1\r\nHost: t\r\n");
         var response = await conn.ReadResponseAsync(timeout: TimeSpan.FromSeconds(10));
         Assert.Equal(408, response.Status);
+        Assert.True(clock.Elapsed >= limit, $"408 after {clock.Elapsed.TotalMilliseconds:0} ms, before the {limit.TotalMilliseconds:0} ms limit");
         Assert.True(await conn.WaitForCloseAsync());
     }
 
     [Fact]
     public async Task An_idle_keep_alive_connection_is_closed_quietly_after_the_keep_alive_timeout()
     {
-        await using var server = await TestServer.StartAsync([Ok()], o => o.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(1));
+        var limit = TimeSpan.FromSeconds(1);
+        await using var server = await TestServer.StartAsync([Ok()], o => o.Limits.KeepAliveTimeout = limit);
         await using var conn = await server.ConnectAsync();
+        var clock = ServerClock.StartNew(); // before the request, so before the response that starts the idle time
         await conn.SendAsync("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
         Assert.Equal("ok", (await conn.ReadResponseAsync()).BodyText);
         Assert.True(await conn.WaitForCloseAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(clock.Elapsed >= limit, $"closed after {clock.Elapsed.TotalMilliseconds:0} ms, before the {limit.TotalMilliseconds:0} ms keep-alive timeout");
         Assert.Empty(conn.Unread); // closed without a 408: nothing was in progress
     }
 
@@ -65,8 +71,6 @@ public sealed class TimeoutTests
         conn.Socket.ReceiveBufferSize = 4096;
         await conn.SendAsync("GET /big HTTP/1.1\r\nHost: t\r\n\r\n");
         // Do not read. The server must give up on us rather than hold the connection forever.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (server.Server.ConnectionCount > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
-        Assert.Equal(0, server.Server.ConnectionCount);
+        await Wait.UntilAsync(() => server.Server.ConnectionCount == 0, "the server to drop the client that does not read", TimeSpan.FromSeconds(30));
     }
 }

@@ -8,12 +8,13 @@ namespace Zones.Tests.Corpus;
 /// <code>
 /// expect: 400 close            statuses in order, each "keep" or "close"; "half-close" sends FIN after the bytes
 /// why: what the case is about
+/// body: ok /a | read /body: abc optional: the bodies of the responses in order, separated by "|" (an empty one is not compared)
 /// ---
 /// GET / HTTP/1.1\r\n           the bytes; real newlines are ignored, \r \n \t \0 \\ \xNN are escapes,
 /// X: {a*9000}\r\n              and {c*N} repeats the character c N times
 /// </code>
 /// </summary>
-public sealed record BadRequestCase(string Name, IReadOnlyList<(int Status, bool Close)> Expected, bool HalfClose, string Why, byte[] Bytes)
+public sealed record BadRequestCase(string Name, IReadOnlyList<(int Status, bool Close)> Expected, bool HalfClose, string Why, byte[] Bytes, IReadOnlyList<string?> Bodies)
 {
     public static string Folder => Path.Combine(AppContext.BaseDirectory, "Corpus", "bad-requests");
 
@@ -27,7 +28,8 @@ public sealed record BadRequestCase(string Name, IReadOnlyList<(int Status, bool
             var words = e.Trim().Split(' ');
             return (int.Parse(words[0], CultureInfo.InvariantCulture), words[1] == "close");
         }).ToList();
-        return new BadRequestCase(Path.GetFileNameWithoutExtension(path), expectations, header["expect"].Contains("half-close"), header["why"], Decode(text[(split + 5)..]));
+        var bodies = header.TryGetValue("body", out var listed) ? listed.Split('|').Select(b => b.Trim() is { Length: > 0 } body ? body : null).ToList() : [];
+        return new BadRequestCase(Path.GetFileNameWithoutExtension(path), expectations, header["expect"].Contains("half-close"), header["why"], Decode(text[(split + 5)..]), bodies);
     }
 
     public static byte[] Decode(string body)

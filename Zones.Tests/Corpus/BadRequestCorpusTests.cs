@@ -7,8 +7,9 @@ namespace Zones.Tests.Corpus;
 
 /// <summary>
 /// Replays every file of the bad-input corpus against a real listener: each answer has the
-/// documented status, the connection closes where it must, no exception escapes into the log,
-/// nothing smuggled is ever answered, and the server goes on serving a fresh connection.
+/// documented status (and body, where the file gives one), the connection closes where it must
+/// and otherwise still carries a follow-up request, no exception escapes into the log, nothing
+/// smuggled is ever answered, and the server goes on serving a fresh connection.
 /// </summary>
 public sealed class BadRequestCorpusTests
 {
@@ -26,8 +27,9 @@ public sealed class BadRequestCorpusTests
         await using var server = await TestServer.StartAsync(
             TestServer.Zone("/body", async c =>
             {
-                await c.Request.Body.CopyToAsync(Stream.Null);
-                return ZoneResult.Respond(ZoneResponse.Text("read " + c.Path));
+                var body = await new StreamReader(c.Request.Body, Encoding.Latin1).ReadToEndAsync();
+                var trailers = string.Concat(c.Request.Trailers.Select(t => $"; {t.Key}={t.Value}"));
+                return ZoneResult.Respond(ZoneResponse.Text($"read {c.Path}: {body}{trailers}"));
             }),
             TestServer.Zone("/", c => ZoneResult.Respond(ZoneResponse.Text("ok " + c.Path))));
 
@@ -35,10 +37,12 @@ public sealed class BadRequestCorpusTests
         {
             await conn.SendAsync(test.Bytes);
             if (test.HalfClose) conn.Socket.Shutdown(SocketShutdown.Send);
-            foreach (var (status, close) in test.Expected)
+            for (var i = 0; i < test.Expected.Count; i++)
             {
+                var (status, close) = test.Expected[i];
                 var response = await conn.ReadResponseAsync();
                 Assert.True(status == response.Status, $"{test.Name} ({test.Why}): expected {status}, got {response.StatusLine} {response.BodyText}");
+                if (test.Bodies.ElementAtOrDefault(i) is { } body) Assert.Equal(body, response.BodyText);
                 Assert.DoesNotContain("smuggled", response.BodyText);
                 if (close)
                 {
@@ -46,6 +50,13 @@ public sealed class BadRequestCorpusTests
                     Assert.True(await conn.WaitForCloseAsync(), $"{test.Name}: the connection stayed open");
                     Assert.DoesNotContain("smuggled", Encoding.Latin1.GetString(conn.Unread));
                 }
+            }
+            if (!test.Expected[^1].Close && !test.HalfClose)
+            {
+                // "keep" means the connection is still good for the next request.
+                await conn.SendAsync("GET /follow-up HTTP/1.1\r\nHost: t\r\n\r\n");
+                var followUp = await conn.ReadResponseAsync();
+                Assert.True(followUp.BodyText == "ok /follow-up", $"{test.Name}: the connection kept open did not answer a follow-up request: {followUp.StatusLine} {followUp.BodyText}");
             }
         }
 

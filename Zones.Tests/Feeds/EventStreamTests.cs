@@ -94,6 +94,24 @@ public sealed class EventStreamTests
         }
     }
 
+    [Theory]
+    [InlineData("/events/f?lastEventId=3", null, "4")]     // for clients that cannot set the header
+    [InlineData("/events/f?lastEventId=1", "3", "4")]      // the header wins over the query
+    public async Task The_lastEventId_query_resumes_like_the_header(string path, string? header, string first)
+    {
+        var feeds = new InProcessFeeds(new FeedsOptions { Names = ["f"] });
+        for (var i = 1; i <= 5; i++) feeds.Publish("f", "message", $"event {i}");
+        await using var server = await FeedServer.StartAsync(feeds);
+        using var client = server.CreateClient();
+        var (response, events) = await FeedServer.OpenAsync(client, path, lastEventId: header);
+        using (response)
+        using (events)
+        {
+            Assert.Equal(first, (await events.ReadEventAsync()).Id);
+            Assert.Equal("5", (await events.ReadEventAsync()).Id);
+        }
+    }
+
     [Fact]
     public async Task A_new_client_gets_the_last_replay_count_events_first()
     {

@@ -31,29 +31,26 @@ internal static class FeedServer
     }
 
     /// <summary>Waits for a condition that another thread makes true (subscriber counts, connection counts).</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Timed out waiting until " + what);
-            await Task.Delay(10);
-        }
-    }
+    public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) => Wait.UntilAsync(condition, what, timeout);
 }
 
 /// <summary>Real feeds that also say when a long-poll has started waiting, so a test can publish only then.</summary>
 internal sealed class ObservedFeeds(IFeeds inner) : IFeeds
 {
     private TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _waits;
 
     public Task Waiting => _waiting.Task;
+
+    /// <summary>How many long-polls have started waiting so far.</summary>
+    public int Waits => Volatile.Read(ref _waits);
 
     public void ResetWaiting() => _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task<IReadOnlyList<FeedEvent>> WaitAsync(string feed, long after, TimeSpan timeout, int max = int.MaxValue, CancellationToken cancellationToken = default)
     {
         var task = inner.WaitAsync(feed, after, timeout, max, cancellationToken);
+        Interlocked.Increment(ref _waits);
         _waiting.TrySetResult();
         return task;
     }

@@ -70,7 +70,7 @@ public sealed class LongPollTests
     [Fact]
     public async Task Of_many_waiting_polls_those_abandoned_close_and_the_rest_all_get_the_next_event()
     {
-        var feeds = new InProcessFeeds(new FeedsOptions { Names = ["f"] });
+        var feeds = new ObservedFeeds(new InProcessFeeds(new FeedsOptions { Names = ["f"] }));
         await using var server = await FeedServer.StartAsync(feeds, poll: new LongPollOptions { Timeout = TimeSpan.FromMinutes(5) });
         var polls = new List<Zones.Tests.Infrastructure.RawConnection>();
         for (var i = 0; i < 100; i++)
@@ -79,8 +79,7 @@ public sealed class LongPollTests
             await raw.SendAsync("GET /poll/f?after=0 HTTP/1.1\r\nHost: x\r\n\r\n");
             polls.Add(raw);
         }
-        await FeedServer.WaitUntilAsync(() => server.Server.ConnectionCount == 100, "all polls to be waiting");
-        await Task.Delay(200); // every poll has reached its wait
+        await FeedServer.WaitUntilAsync(() => feeds.Waits == 100, "all polls to be waiting");
 
         // Every other client gives up: half by closing, half by resetting.
         for (var i = 0; i < polls.Count; i += 2)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Zones.Handlers.Feeds;
+using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.Feeds;
 
@@ -23,10 +24,10 @@ public sealed class PublishTests
     [Fact]
     public async Task Curl_can_publish()
     {
-        if (!File.Exists("/usr/bin/curl")) Assert.Skip("curl is not installed (apt-get install -y curl)");
+        var curlPath = Requires.Tool("curl", "apt-get install -y curl");
         var feeds = new InProcessFeeds();
         await using var server = await FeedServer.StartAsync(feeds);
-        using var curl = Process.Start(new ProcessStartInfo("/usr/bin/curl", ["-sS", "-d", "hello", $"{server.BaseAddress}feeds/news"]) { RedirectStandardOutput = true })!;
+        using var curl = Process.Start(new ProcessStartInfo(curlPath, ["-sS", "-d", "hello", $"{server.BaseAddress}feeds/news"]) { RedirectStandardOutput = true })!;
         var output = await curl.StandardOutput.ReadToEndAsync();
         await curl.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         Assert.Equal("{\"feed\":\"news\",\"id\":1}\n", output);
@@ -61,6 +62,25 @@ public sealed class PublishTests
         using var chunkedResponse = await client.SendAsync(chunked);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunkedResponse.StatusCode);
         Assert.Equal(0, feeds.LastId("news"));
+    }
+
+    [Fact]
+    public async Task Publishing_to_a_new_feed_past_MaxFeeds_is_507_and_existing_feeds_still_take_events()
+    {
+        var feeds = new InProcessFeeds(new FeedsOptions { Names = ["a", "b"], MaxFeeds = 3 });
+        await using var server = await FeedServer.StartAsync(feeds);
+        using var client = server.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/feeds/c", new StringContent("third"))).StatusCode);
+
+        using var refused = await client.PostAsync("/feeds/d", new StringContent("one too many"));
+        Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
+        Assert.Contains("MaxFeeds", await refused.Content.ReadAsStringAsync());
+        Assert.False(feeds.Exists("d"));
+        Assert.Equal(["a", "b", "c"], feeds.Names.Order());
+
+        using var existing = await client.PostAsync("/feeds/a", new StringContent("still fine"));
+        Assert.Equal(HttpStatusCode.OK, existing.StatusCode);
+        Assert.Equal("still fine", feeds.Since("a", 0).Single().Data);
     }
 
     [Theory]

@@ -29,9 +29,7 @@ public sealed class HostTests : IDisposable
     /// <summary>The watch on zones.json starts just after the host, off the start-up path.</summary>
     private static async Task WaitUntilWatchingAsync(ReloadingZoneTableSource source)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!source.Watching && DateTime.UtcNow < deadline) await Task.Delay(10);
-        Assert.True(source.Watching, "zones.json is not being watched");
+        await Wait.UntilAsync(() => source.Watching, "zones.json to be watched");
     }
 
     [Fact]
@@ -122,6 +120,59 @@ public sealed class HostTests : IDisposable
         var after = await conn.ReadResponseAsync();
         Assert.Equal(200, after.Status);
         Assert.Equal(1, server.ConnectionCount);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Zones_json_saved_the_way_editors_save_is_reloaded_each_time()
+    {
+        var path = WriteZones("""{ "Zones": [ { "Prefix": "/", "Handler": "notfound" } ] }""");
+        using var host = await StartAsync("--zones", path, "--urls", "http://127.0.0.1:0");
+        var source = host.Services.GetRequiredService<ReloadingZoneTableSource>();
+        await WaitUntilWatchingAsync(source);
+        using var client = new HttpClient { BaseAddress = new Uri(ServerOf(host).Urls[0]) };
+
+        async Task SaveAndWaitAsync(Action save)
+        {
+            // A reload that catches the file half-saved (gone for a moment) fails and keeps the old
+            // table; what counts is that the saved file is loaded.
+            var reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Action<ZoneTable?> onReload = t => { if (t is not null) reloaded.TrySetResult(); };
+            source.Reloaded += onReload;
+            try
+            {
+                save();
+                await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            }
+            finally
+            {
+                source.Reloaded -= onReload;
+            }
+        }
+
+        // A temporary file renamed over the original: an atomic save (VS Code, JetBrains, sed -i…).
+        await SaveAndWaitAsync(() =>
+        {
+            File.WriteAllText(path + ".tmp", """{ "Zones": [ { "Prefix": "/vars", "Handler": "vars" }, { "Prefix": "/", "Handler": "notfound" } ] }""");
+            File.Move(path + ".tmp", path, overwrite: true);
+        });
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/vars")).StatusCode);
+
+        // Again: the watch outlives the file it first watched.
+        await SaveAndWaitAsync(() =>
+        {
+            File.WriteAllText(path + ".tmp", """{ "Zones": [ { "Prefix": "/", "Handler": "notfound" } ] }""");
+            File.Move(path + ".tmp", path, overwrite: true);
+        });
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.GetAsync("/vars")).StatusCode);
+
+        // The original moved aside as a backup and a new file written in its place (vim's way).
+        await SaveAndWaitAsync(() =>
+        {
+            File.Move(path, path + "~", overwrite: true);
+            File.WriteAllText(path, """{ "Zones": [ { "Prefix": "/vars", "Handler": "vars" }, { "Prefix": "/", "Handler": "notfound" } ] }""");
+        });
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/vars")).StatusCode);
         await host.StopAsync();
     }
 

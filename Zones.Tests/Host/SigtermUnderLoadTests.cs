@@ -20,7 +20,7 @@ public sealed class SigtermUnderLoadTests : IDisposable
     [Fact]
     public async Task Sigterm_during_load_finishes_what_was_accepted_and_exits()
     {
-        if (!OperatingSystem.IsLinux()) Assert.Skip("SIGTERM is a POSIX signal");
+        Requires.Linux("SIGTERM is a POSIX signal");
         var www = Directory.CreateDirectory(Path.Combine(_folder, "www")).FullName;
         await File.WriteAllBytesAsync(Path.Combine(www, "big.bin"), new byte[FileSize]);
         var zones = Path.Combine(_folder, "zones.json");
@@ -83,7 +83,7 @@ public sealed class SigtermUnderLoadTests : IDisposable
                 }
             })).ToList();
 
-            while (outcomes.Count < 40) await Task.Delay(20); // under way
+            await Wait.UntilAsync(() => outcomes.Count >= 40, "40 downloads to finish before the signal"); // under way
             Interlocked.Exchange(ref signalAt, Stopwatch.GetTimestamp());
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
             var exited = process.WaitForExitAsync();

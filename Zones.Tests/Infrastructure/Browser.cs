@@ -3,28 +3,36 @@ using Microsoft.Playwright;
 namespace Zones.Tests.Infrastructure;
 
 /// <summary>
-/// Headless Chromium through Playwright, using the system's Chromium (Debian's /usr/bin/chromium;
-/// ZONES_CHROMIUM overrides) — nothing is downloaded. Tests call <see cref="LaunchAsync"/>,
-/// which skips the test with the reason when no Chromium is installed.
+/// Headless Chromium through Playwright, using the system's Chromium — nothing is downloaded.
+/// ZONES_CHROMIUM names the binary; otherwise chromium (or chromium-browser, google-chrome) is
+/// looked up on PATH, then at the places distributions put the real binary. Tests call
+/// <see cref="LaunchAsync"/>, which skips the test with the reason when there is none (fails it under CI=true).
 /// </summary>
 public static class Browser
 {
-    public static string? ChromiumPath
+    private static readonly string[] Names = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+    private static readonly string[] KnownPaths = ["/usr/lib/chromium/chromium", "/usr/lib/chromium-browser/chromium-browser", "/snap/bin/chromium", "/opt/google/chrome/chrome"];
+
+    /// <summary>The Chromium to run, or null with <paramref name="lookedFor"/> saying where it was looked for.</summary>
+    public static string? FindChromium(out string lookedFor)
     {
-        get
+        var configured = Environment.GetEnvironmentVariable("ZONES_CHROMIUM");
+        if (!string.IsNullOrEmpty(configured))
         {
-            var configured = Environment.GetEnvironmentVariable("ZONES_CHROMIUM");
-            if (!string.IsNullOrEmpty(configured)) return File.Exists(configured) ? configured : null;
-            return new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
+            lookedFor = $"ZONES_CHROMIUM={configured}, which does not exist";
+            return File.Exists(configured) ? configured : null;
         }
+        lookedFor = $"{string.Join(", ", Names)} on PATH, then {string.Join(", ", KnownPaths)}; ZONES_CHROMIUM=/path/to/chromium names another";
+        foreach (var name in Names)
+            if (Requires.Find(name) is { } onPath) return onPath;
+        return KnownPaths.FirstOrDefault(File.Exists);
     }
 
     /// <summary>A fresh headless browser; dispose both the result's browser and Playwright.</summary>
     public static async Task<BrowserSession> LaunchAsync()
     {
-        var path = ChromiumPath;
-        if (path is null)
-            Assert.Skip("No Chromium found (looked for /usr/bin/chromium, or ZONES_CHROMIUM); install it with: apt-get install -y chromium");
+        var path = FindChromium(out var lookedFor);
+        if (path is null) Requires.Missing($"no Chromium was found (looked for {lookedFor}): apt-get install -y chromium");
         var playwright = await Playwright.CreateAsync();
         try
         {

@@ -152,6 +152,32 @@ public sealed class FormTests : IDisposable
     }
 
     [Fact]
+    public async Task A_413_sent_while_the_upload_is_still_arriving_lets_the_client_finish_sending()
+    {
+        // The server refuses after 50 kB and will close. Closing a socket with request bytes
+        // unread makes the kernel reset the connection, and a client still writing its upload
+        // then fails with a broken pipe instead of reading the 413 (HttpClient did, about once in
+        // 400 uploads); the server must half-close and drain what still comes.
+        await using var server = await StartEchoAsync(new FormLimits { MaxFileSize = 50_000, MemoryThreshold = 1024, TempFolder = _temp });
+        var body = Encoding.ASCII.GetBytes("--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"big.bin\"\r\n\r\n")
+            .Concat(new byte[400_000]).Concat(Encoding.ASCII.GetBytes("\r\n--b--\r\n")).ToArray();
+        await using var conn = await server.ConnectAsync();
+        await conn.SendAsync([.. Encoding.ASCII.GetBytes($"POST / HTTP/1.1\r\nHost: t\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: {body.Length}\r\n\r\n"), .. body[..100_000]]);
+        var response = await conn.ReadResponseAsync();
+        Assert.Equal(413, response.Status);
+        Assert.Contains("larger than 50000 bytes", response.BodyText);
+        Assert.Equal("close", response.Headers["Connection"]);
+
+        // The server's FIN: it is done sending. The rest of the upload comes after it, and every
+        // piece must still be taken (a closed socket would answer with a reset: a broken pipe here).
+        Assert.True(await conn.WaitForCloseAsync(), "the server did not close its side after the 413");
+        for (var offset = 100_000; offset < body.Length; offset += 50_000)
+            await conn.SendAsync(body[offset..Math.Min(body.Length, offset + 50_000)]);
+        conn.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        await WaitForEmptyTempFolderAsync();
+    }
+
+    [Fact]
     public async Task Too_many_parts_and_oversized_part_headers_are_413()
     {
         await using var server = await StartEchoAsync(new FormLimits { MaxFields = 2, MaxPartHeaderSize = 200, TempFolder = _temp });

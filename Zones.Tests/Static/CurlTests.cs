@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using Zones.Handlers.Static;
+using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.Static;
 
 /// <summary>curl, the client people script downloads with, against staticfile: ranges, --compressed, -z.</summary>
 public sealed class CurlTests : IDisposable
 {
-    private const string Curl = "/usr/bin/curl";
     private readonly StaticSite _site = new();
     private readonly string _text = string.Concat(Enumerable.Range(0, 500).Select(i => $"curl line {i:D4}\n"));
 
@@ -20,8 +20,8 @@ public sealed class CurlTests : IDisposable
 
     private async Task<(int Exit, string Status, byte[] Body, string Error)> RunToAsync(string output, params string[] args)
     {
-        if (!File.Exists(Curl)) Assert.Skip($"curl is not installed at {Curl} (apt-get install -y curl)");
-        var start = new ProcessStartInfo(Curl, ["-s", "-S", "--max-time", "30", "-o", output, "-w", "%{http_code}", .. args])
+        var curl = Requires.Tool("curl", "apt-get install -y curl");
+        var start = new ProcessStartInfo(curl, ["-s", "-S", "--max-time", "30", "-o", output, "-w", "%{http_code}", .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

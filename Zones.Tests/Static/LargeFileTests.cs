@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.Static;
 
@@ -102,7 +103,7 @@ public sealed class LargeFileTests : IDisposable
     [Fact]
     public async Task A_client_that_disconnects_mid_download_does_not_leak_the_file_handle()
     {
-        if (!OperatingSystem.IsLinux()) Assert.Skip("counts open files through /proc/self/fd");
+        Requires.Linux("counts open files through /proc/self/fd");
         var path = _site.Write("big.bin", new byte[64 * 1024 * 1024]);
         await using var server = await _site.StartAsync();
         await using (var connection = await server.ConnectAsync())
@@ -110,17 +111,17 @@ public sealed class LargeFileTests : IDisposable
             await connection.SendAsync("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n");
             Assert.StartsWith("HTTP/1.1 200", await connection.ReadLineAsync());
             // The client reads no more: the server is stuck mid-file with the handle open.
-            Assert.True(await WaitUntilAsync(() => OpenHandles(path) == 1), "the download never started");
+            await Wait.UntilAsync(() => OpenHandles(path) == 1, "the download to start (its file handle to be open)");
             connection.Socket.LingerState = new LingerOption(true, 0); // close with RST, as a killed client would
         }
-        Assert.True(await WaitUntilAsync(() => OpenHandles(path) == 0), "the file handle stayed open after the client left");
+        await Wait.UntilAsync(() => OpenHandles(path) == 0, "the file handle to close after the client left");
         File.Delete(path); // and nothing holds it
     }
 
     [Fact]
     public async Task Responses_without_a_body_leave_no_handle_open()
     {
-        if (!OperatingSystem.IsLinux()) Assert.Skip("counts open files through /proc/self/fd");
+        Requires.Linux("counts open files through /proc/self/fd");
         var path = _site.Write("small.txt", "0123456789");
         await using var server = await _site.StartAsync();
         using var client = server.CreateClient();
@@ -134,7 +135,7 @@ public sealed class LargeFileTests : IDisposable
         foreach (var headers in requests) await client.SendAsync("GET", "/small.txt", headers);
         await client.SendAsync("HEAD", "/small.txt");
         await client.SendAsync("GET", "/small.txt", ("Range", "bytes=0-1,5-6"));
-        Assert.True(await WaitUntilAsync(() => OpenHandles(path) == 0), "a response left the file open");
+        await Wait.UntilAsync(() => OpenHandles(path) == 0, "every response to close the file");
     }
 
     /// <summary>How many of this process's descriptors point at <paramref name="path"/>.</summary>
@@ -150,17 +151,6 @@ public sealed class LargeFileTests : IDisposable
             catch (IOException) { } // closed while we looked
         }
         return count;
-    }
-
-    private static async Task<bool> WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) return false;
-            await Task.Delay(50);
-        }
-        return true;
     }
 }
 

@@ -89,9 +89,6 @@ public sealed class TraversalTests : IDisposable
     }
 
     [Fact]
-    public void The_corpus_is_big_enough() => Assert.True(Attempts.Count >= 30);
-
-    [Fact]
     public async Task The_secret_is_really_there_for_a_server_that_allows_escaping_links()
     {
         // Guards the corpus: the links above do reach the secret when the zone allows it.

@@ -196,6 +196,50 @@ public sealed class TemplateFileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Layouts_nest_eight_deep_and_a_ninth_is_a_500_naming_the_limit()
+    {
+        // _l1 … _l9: each wraps the body in its number and names the next layout up.
+        for (var i = 1; i <= 9; i++)
+            Write($"_l{i}.liquid", (i < 9 ? $"{{% layout '_l{i + 1}' %}}" : "") + $"{i}[{{% renderbody %}}]");
+        Write("eight.html.liquid", "{% layout '_l2' %}page"); // _l2 … _l9: eight layouts
+        Assert.Equal("9[8[7[6[5[4[3[2[page]]]]]]]]", await _client.GetStringAsync("/eight.html"));
+
+        Write("nine.html.liquid", "{% layout '_l1' %}PAGE-BODY"); // _l1 … _l9: nine
+        using var response = await _client.GetAsync("/nine.html");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.DoesNotContain("PAGE-BODY", await response.Content.ReadAsStringAsync());
+        await _logs.WaitForAsync(e => e.Level == LogLevel.Error && e.Message.Contains("nine.html.liquid") && e.Message.Contains("more than 8 nested layouts"));
+    }
+
+    [Fact]
+    public async Task A_layout_that_names_itself_ends_at_the_depth_limit()
+    {
+        Write("_loop.liquid", "{% layout '_loop' %}[{% renderbody %}]");
+        Write("looped.html.liquid", "{% layout '_loop' %}page");
+        using var response = await _client.GetAsync("/looped.html");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        await _logs.WaitForAsync(e => e.Level == LogLevel.Error && e.Message.Contains("more than 8 nested layouts"));
+    }
+
+    [Theory]
+    [InlineData("{% include 'self' %}")]                      // a template that includes itself
+    [InlineData("{% include 'ping' %}")]                      // two that include each other
+    [InlineData("x{% render 'self' %}")]
+    public async Task A_recursive_include_ends_in_a_500_and_the_server_lives_on(string tag)
+    {
+        Write("self.liquid", tag);
+        Write("ping.liquid", "{% include 'pong' %}");
+        Write("pong.liquid", "{% include 'ping' %}");
+        Write("recursive.html.liquid", tag);
+        using var response = await _client.GetAsync("/recursive.html");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        // Fluid's include depth limit (TemplateOptions.MaxRecursion) stops it, long before the stack would overflow.
+        await _logs.WaitForAsync(e => e.Level == LogLevel.Error && e.Message.Contains("recursive.html.liquid") && e.Message.Contains("maximum level of recursion"));
+        Write("after.html.liquid", "still here");
+        Assert.Equal("still here", await _client.GetStringAsync("/after.html"));
+    }
+
+    [Fact]
     public async Task The_content_type_comes_from_the_state_when_an_earlier_handler_set_it()
     {
         Write("data.json.liquid", "{\"method\":\"{{ request.method }}\"}");

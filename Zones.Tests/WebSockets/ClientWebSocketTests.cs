@@ -113,11 +113,28 @@ public sealed class ClientWebSocketTests
     public async Task Compression_is_negotiated_and_a_one_megabyte_repetitive_message_crosses_it()
     {
         await using var server = await StartRecordingAsync(o => o.Compression = true);
-        using var client = await ConnectAsync(server, o => o.DangerousDeflateOptions = new WebSocketDeflateOptions
+        // The client's connection goes through a stream that counts what crosses the wire.
+        CountingStream? wire = null;
+        using var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return wire = new CountingStream(new System.Net.Sockets.NetworkStream(socket, ownsSocket: true));
+            },
+        };
+        using var client = new ClientWebSocket();
+        client.Options.CollectHttpResponseDetails = true;
+        client.Options.DangerousDeflateOptions = new WebSocketDeflateOptions
         {
             ClientMaxWindowBits = 12,
             ServerContextTakeover = false,
-        });
+        };
+        using (var connect = new CancellationTokenSource(Timeout))
+            await client.ConnectAsync(server.WsUri(), new HttpMessageInvoker(handler, disposeHandler: false), connect.Token);
+        Assert.NotNull(wire);
+        var (readAtStart, writtenAtStart) = (wire.BytesRead, wire.BytesWritten);
         var extensions = client.HttpResponseHeaders!["Sec-WebSocket-Extensions"].Single();
         Assert.StartsWith("permessage-deflate", extensions);
         Assert.Contains("server_no_context_takeover", extensions);
@@ -132,6 +149,10 @@ public sealed class ClientWebSocketTests
             Assert.Equal(data.Length, echoed.Data.Length);
             Assert.Equal(data, echoed.Data);
         }
+        // Two megabytes each way, a small fraction of that on the wire: both sides really compressed.
+        var (sent, received) = (wire.BytesWritten - writtenAtStart, wire.BytesRead - readAtStart);
+        Assert.True(sent < 2 * data.Length / 20, $"the client sent {sent} bytes for two {data.Length}-byte messages");
+        Assert.True(received < 2 * data.Length / 20, $"the server sent {received} bytes for two {data.Length}-byte messages");
     }
 
     [Fact]
@@ -224,18 +245,31 @@ public sealed class ClientWebSocketTests
     [Fact]
     public async Task A_peer_that_answers_pings_stays_connected_past_the_keep_alive_timeout()
     {
+        var interval = TimeSpan.FromMilliseconds(300);
         await using var server = await StartRecordingAsync(o =>
         {
-            o.KeepAliveInterval = TimeSpan.FromMilliseconds(300);
+            o.KeepAliveInterval = interval;
             // Roomy enough that a pong delayed by a busy test run is not taken for a dead peer.
             o.KeepAliveTimeout = TimeSpan.FromSeconds(2);
         });
-        using var client = await ConnectAsync(server);
-        // ClientWebSocket answers pings only while a receive is pending.
-        var receive = ReceiveMessageAsync(client);
-        await Task.Delay(TimeSpan.FromSeconds(5));
-        Assert.Equal(WebSocketState.Open, client.State);
-        await SendAsync(client, "alive"u8.ToArray(), WebSocketMessageType.Text);
-        Assert.Equal("alive", Encoding.UTF8.GetString((await receive).Data));
+        // A raw client, so each ping is seen and answered: the time passes by the server's own pings.
+        await using var peer = await RawWebSocket.ConnectAsync(server.Port);
+        Assert.Equal(101, peer.Status);
+        const int Pings = 10; // 9 intervals after the first: 2.7 s, past the 2 s timeout
+        for (var i = 0; i < Pings; i++) await AnswerPingAsync(peer);
+
+        await peer.SendTextAsync("alive");
+        WsFrame? frame;
+        while ((frame = await peer.ReadFrameAsync()) is { Opcode: 0x9 }) await peer.SendFrameAsync(0xA, frame.Payload);
+        if (frame is not { Opcode: 0x1 }) Assert.Fail($"expected the echo, got {frame?.ToString() ?? "the end of the connection"}");
+        Assert.Equal("alive", frame.Text);
+        Assert.NotEmpty(server.Hub.GetConnections("recording"));
+    }
+
+    private static async Task AnswerPingAsync(RawWebSocket peer)
+    {
+        var frame = await peer.ReadFrameAsync();
+        if (frame is not { Opcode: 0x9 }) Assert.Fail($"expected a ping, got {frame?.ToString() ?? "the end of the connection"}");
+        await peer.SendFrameAsync(0xA, frame.Payload);
     }
 }

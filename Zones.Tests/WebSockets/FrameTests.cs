@@ -231,11 +231,10 @@ public sealed class FrameTests
         byte[] payload = [.. good, 0xf4, 0x90, 0x80, 0x80, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64];
         var frame = RawWebSocket.Frame(0x1, payload);
         var headerLength = frame.Length - payload.Length;
-        await client.SendRawAsync(frame[..(headerLength + good.Length)]);
-        await Task.Delay(100);
-        await client.SendRawAsync(frame[(headerLength + good.Length)..(headerLength + good.Length + 1)]);
-        await Task.Delay(100);
-        await client.SendRawAsync(frame[(headerLength + good.Length + 1)..(headerLength + good.Length + 4)]);
+        // Up to 0xf4, which can still begin a valid code point; then 0x90, after which none can.
+        // The other 8 bytes of the frame are never sent: only a check made as the payload arrives closes it.
+        await client.SendRawAsync(frame[..(headerLength + good.Length + 1)]);
+        await client.SendRawAsync(frame[(headerLength + good.Length + 1)..(headerLength + good.Length + 2)]);
         await AssertClosedWithAsync(client, 1007);
     }
 
@@ -265,6 +264,65 @@ public sealed class FrameTests
         await client.SendFrameAsync(0x2, new byte[600], fin: false);
         await client.SendFrameAsync(0x0, new byte[600], fin: false);
         await AssertClosedWithAsync(client, 1009);
+    }
+
+    private const string DeflateOffer = "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover; server_no_context_takeover";
+
+    private static async Task<Opened> OpenCompressedAsync(Action<Zones.Handlers.WebSockets.WebSocketZoneOptions>? configure = null)
+    {
+        var server = await WebSocketTestServer.StartAsync(o =>
+        {
+            o.Compression = true;
+            configure?.Invoke(o);
+        });
+        var client = await RawWebSocket.ConnectAsync(server.Port, "/ws", DeflateOffer);
+        Assert.Equal(101, client.Status);
+        Assert.StartsWith("permessage-deflate", client.Headers["Sec-WebSocket-Extensions"]);
+        return new Opened(server, client);
+    }
+
+    private const int Rsv1 = 0b100; // "compressed", in the three reserved bits
+
+    [Fact]
+    public async Task With_permessage_deflate_messages_cross_the_wire_compressed_both_ways()
+    {
+        await using var opened = await OpenCompressedAsync();
+        var client = opened.Client;
+        var message = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("All work and no play makes Jack a dull boy. ", 1500)));
+        var compressed = RawWebSocket.Deflate(message);
+        Assert.True(compressed.Length < message.Length / 10);
+        await client.SendFrameAsync(0x1, compressed, rsv: Rsv1);
+
+        var echo = await client.ReadFrameAsync();
+        Assert.NotNull(echo);
+        Assert.Equal((0x1, Rsv1), (echo.Opcode, echo.Rsv));
+        Assert.True(echo.Payload.Length < message.Length / 10, $"the echo took {echo.Payload.Length} bytes on the wire for a {message.Length}-byte message");
+        Assert.Equal(message, RawWebSocket.Inflate(echo.Payload));
+    }
+
+    [Fact]
+    public async Task A_compression_bomb_closes_with_1009_before_its_frame_has_even_arrived()
+    {
+        await using var opened = await OpenCompressedAsync(o =>
+        {
+            o.MaxMessageBytes = 1000;
+            o.CloseTimeout = TimeSpan.FromSeconds(1);
+        });
+        var client = opened.Client;
+        // 64 MiB of zeros deflate to about 64 KiB. Half the frame is sent, and that half already
+        // inflates to far past the limit: the server must stop there, not wait for (or inflate) the rest.
+        var bomb = RawWebSocket.Frame(0x2, RawWebSocket.Deflate(new byte[64 * 1024 * 1024]), rsv: Rsv1);
+        await client.SendRawAsync(bomb[..(bomb.Length / 2)]);
+        await AssertClosedWithAsync(client, 1009);
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_inside_a_compressed_text_message_closes_with_1007()
+    {
+        await using var opened = await OpenCompressedAsync();
+        var client = opened.Client;
+        await client.SendFrameAsync(0x1, RawWebSocket.Deflate([.. "κόσμε"u8, 0xf4, 0x90, 0x80, 0x80, .. "edited"u8]), rsv: Rsv1);
+        await AssertClosedWithAsync(client, 1007);
     }
 
     [Theory]

@@ -48,17 +48,29 @@ public sealed class HubTests
     public async Task A_broadcast_reaches_every_connection_of_the_endpoint_except_the_one_left_out()
     {
         await using var server = await StartAsync();
+        // One at a time, so each server-side connection is known to belong to its client.
         var clients = new List<ClientWebSocket>();
-        for (var i = 0; i < 3; i++) clients.Add(await ConnectAsync(server));
-        var connections = await ConnectionsAsync(server, 3);
+        var connections = new List<WebSocketConnection>();
+        for (var i = 0; i < 3; i++)
+        {
+            clients.Add(await ConnectAsync(server));
+            connections.Add((await ConnectionsAsync(server, i + 1)).Except(connections).Single());
+        }
         Assert.Equal(3, server.Hub.GetConnections("recording").Count);
 
         Assert.Equal(3, server.Hub.BroadcastText("recording", "to all"));
         foreach (var client in clients) Assert.Equal("to all", await ReceiveTextAsync(client));
 
-        var skipped = connections[0];
-        Assert.Equal(2, server.Hub.BroadcastText("recording", "not you", except: skipped));
+        Assert.Equal(2, server.Hub.BroadcastText("recording", "not you", except: connections[0]));
         Assert.Equal(0, server.Hub.BroadcastText("no-such-endpoint", "nobody"));
+        Assert.Equal(3, server.Hub.BroadcastText("recording", "all again"));
+        // Each connection's messages arrive in order, so the one left out sees "all again" next.
+        Assert.Equal("all again", await ReceiveTextAsync(clients[0]));
+        foreach (var client in clients.Skip(1))
+        {
+            Assert.Equal("not you", await ReceiveTextAsync(client));
+            Assert.Equal("all again", await ReceiveTextAsync(client));
+        }
         foreach (var client in clients) client.Dispose();
     }
 
@@ -80,9 +92,13 @@ public sealed class HubTests
 
         Assert.Equal(1, hub.SendTextToGroup("room1", "for room1"));
         Assert.Equal(1, hub.SendTextToGroup("room2", "for room2"));
-        // Each socket saw only its own room's message: the next thing each receives proves it.
+        Assert.Equal(2, hub.BroadcastText("recording", "for all"));
+        // Each socket's messages arrive in order: its room's message, then the broadcast, and
+        // nothing from the other room in between.
         Assert.Equal("for room1", await ReceiveTextAsync(a));
+        Assert.Equal("for all", await ReceiveTextAsync(a));
         Assert.Equal("for room2", await ReceiveTextAsync(b));
+        Assert.Equal("for all", await ReceiveTextAsync(b));
 
         Assert.True(hub.RemoveFromGroup(ca, "room1"));
         Assert.Empty(hub.GetGroup("room1"));
@@ -107,13 +123,14 @@ public sealed class HubTests
         var endpoint = server.Services.GetRequiredService<RecordingEndpoint>();
         var readers = new List<ClientWebSocket>();
         for (var i = 0; i < 3; i++) readers.Add(await ConnectAsync(server));
+        // Known before the stalled client connects: the endpoint may see connections in another order than they were made.
+        var readerConnections = await ConnectionsAsync(server, 3);
 
         // A raw client with a tiny receive window that completes the handshake and then never reads.
         var stalled = await RawWebSocket.SendHandshakeAsync(server.Port, RawWebSocket.BuildHandshake(), s => s.ReceiveBufferSize = 4096);
         await using var _ = stalled;
         Assert.Equal(101, stalled.Status);
-        var connections = await ConnectionsAsync(server, 4);
-        var stalledConnection = connections[^1];
+        var stalledConnection = (await ConnectionsAsync(server, 4)).Except(readerConnections).Single();
 
         var message = new byte[256 * 1024];
         Array.Fill(message, (byte)'z');

@@ -2,14 +2,13 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Zones.Handlers.WebSockets;
+using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.WebSockets;
 
 /// <summary>An independent client: the Python "websockets" library (Debian's python3-websockets) against the zone.</summary>
 public sealed class PythonClientTests
 {
-    private const string Python = "/usr/bin/python3";
-
     private const string Script = """
         import asyncio, json, sys
         import websockets
@@ -48,12 +47,11 @@ public sealed class PythonClientTests
     [Fact]
     public async Task Python_websockets_echoes_pings_and_closes_both_ways()
     {
-        if (!File.Exists(Python) || await RunPythonAsync("import websockets") is not (0, _, _))
-            Assert.Skip("The Python websockets library is not installed: apt-get install -y python3-websockets");
+        var python = await FindPythonWithWebSocketsAsync();
 
         await using var server = await WebSocketTestServer.StartAsync(o => o.Compression = true,
             s => s.AddWebSocketEndpoint<RecordingEndpoint>("recording"), "recording");
-        var (exit, stdout, stderr) = await RunPythonAsync(Script, server.Port.ToString());
+        var (exit, stdout, stderr) = await RunPythonAsync(python, Script, server.Port.ToString());
         Assert.True(exit == 0, $"python exited {exit}: {stderr}");
 
         using var result = JsonDocument.Parse(stdout);
@@ -75,9 +73,21 @@ public sealed class PythonClientTests
         Assert.Equal("python leaves", description);
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunPythonAsync(string script, params string[] args)
+    /// <summary>The first python3 that can import websockets: the one on PATH (a pyenv or venv one may lack it), then Debian's.</summary>
+    private static async Task<string> FindPythonWithWebSocketsAsync()
     {
-        var start = new ProcessStartInfo(Python)
+        var candidates = new[] { Requires.Find("python3"), "/usr/bin/python3" }.OfType<string>().Where(File.Exists).Distinct().ToList();
+        foreach (var python in candidates)
+            if (await RunPythonAsync(python, "import websockets") is (0, _, _)) return python;
+        Requires.Missing(candidates.Count == 0
+            ? "python3 is not installed: apt-get install -y python3-websockets"
+            : $"the Python websockets library is not installed for {string.Join(" or ", candidates)}: apt-get install -y python3-websockets");
+        return null!;
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunPythonAsync(string python, string script, params string[] args)
+    {
+        var start = new ProcessStartInfo(python)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -106,6 +107,28 @@ public sealed class RawWebSocket : IAsyncDisposable
     }
 
     public Task SendRawAsync(byte[] bytes) => _connection.SendAsync(bytes);
+
+    /// <summary>A message compressed as permessage-deflate sends it (RFC 7692 §7.2.1): raw DEFLATE, sync-flushed, without the trailing 00 00 FF FF.</summary>
+    public static byte[] Deflate(byte[] message)
+    {
+        var output = new MemoryStream();
+        using (var deflate = new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            deflate.Write(message);
+            deflate.Flush(); // a sync flush: ends with an empty stored block, 00 00 FF FF
+            Assert.True(output.ToArray().AsSpan().EndsWith((byte[])[0x00, 0x00, 0xFF, 0xFF]), "a sync flush ends with 00 00 FF FF");
+            return output.ToArray()[..^4];
+        }
+    }
+
+    /// <summary>The message a permessage-deflate payload carries (RFC 7692 §7.2.2: the 00 00 FF FF put back).</summary>
+    public static byte[] Inflate(byte[] payload)
+    {
+        using var inflate = new DeflateStream(new MemoryStream([.. payload, 0x00, 0x00, 0xFF, 0xFF]), CompressionMode.Decompress);
+        var message = new MemoryStream();
+        inflate.CopyTo(message);
+        return message.ToArray();
+    }
 
     /// <summary>The next server frame, or null when the connection closed.</summary>
     public async Task<WsFrame?> ReadFrameAsync(TimeSpan? timeout = null)
