@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Zones.Http;
 using Zones.RequestData;
 
@@ -49,6 +50,12 @@ public sealed class HttpRequest
     public IPEndPoint? RemoteEndPoint { get; internal set; }
 
     public IPEndPoint? LocalEndPoint { get; internal set; }
+
+    /// <summary>True when the request came over TLS (an https:// listener).</summary>
+    public bool IsHttps { get; internal set; }
+
+    /// <summary>The certificate the client presented and the listener verified (mutual TLS), or null.</summary>
+    public X509Certificate2? ClientCertificate { get; internal set; }
 
     /// <summary>The connection's number, as in the access log.</summary>
     public long ConnectionId { get; internal set; }

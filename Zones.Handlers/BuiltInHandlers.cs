@@ -21,6 +21,7 @@ public static class BuiltInHandlers
         services.AddZoneHandler<ForbiddenHandler>("forbidden");
         services.AddZoneHandler<RedirectHandler, RedirectOptions>("redirect", bind: static (c, o) => c.Bind(o));
         services.AddZoneHandler<VarsHandler>("vars");
+        services.AddZoneHandler<HttpsRedirectHandler, HttpsRedirectOptions>("httpsredirect", bind: static (c, o) => c.Bind(o));
         // Static sites, Wibble's chain: dirslash, indexfile, contenttype, staticfile, dirlist.
         services.AddZoneHandler<DirSlashHandler, RootOptions>("dirslash", requiresRoot: true, bind: static (c, o) => c.Bind(o));
         services.AddZoneHandler<IndexFileHandler, IndexFileOptions>("indexfile", requiresRoot: true, bind: IndexFileOptions.Bind);

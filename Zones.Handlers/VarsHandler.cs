@@ -20,6 +20,7 @@ public sealed class VarsHandler : IZoneHandler
             ("method", request.Method), ("target", request.Target), ("path", request.Path), ("query", request.QueryString),
             ("protocol", request.Protocol), ("host", request.Host), ("remote", request.RemoteEndPoint?.ToString() ?? ""),
             ("content-length", request.ContentLength?.ToString() ?? ""), ("chunked", request.IsChunked ? "yes" : "no"),
+            ("https", request.IsHttps ? "yes" : "no"), ("client certificate", request.ClientCertificate?.Subject ?? ""),
         ]);
         Section(html, "zone",
         [

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Zones.Server;
+using Zones.Tls;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Zones.Hosting;
 
@@ -14,10 +16,52 @@ internal sealed class ServerOptionsValidator(ZoneFile zoneFile) : IValidateOptio
             try { ListenAddress.Parse(options.Urls[i]); }
             catch (FormatException e) { problems.Add($"Server:Urls[{i}]: {e.Message}"); }
         }
+        for (var i = 0; i < options.Endpoints.Count; i++)
+        {
+            try { ListenAddress.Parse(options.Endpoints[i].Url ?? throw new FormatException("\"Url\" is missing; e.g. \"Url\": \"https://0.0.0.0:8443\"")); }
+            catch (FormatException e) { problems.Add($"Server:Endpoints[{i}]: {e.Message}"); }
+        }
+        problems.AddRange(TlsProblems(options));
         problems.AddRange(options.Limits.Validate().Select(p => "Server:" + p));
         if (options.ShutdownTimeout < TimeSpan.Zero) problems.Add("Server:ShutdownTimeout must not be negative, e.g. \"00:00:10\"");
         return problems.Count == 0
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(problems.Select(p => $"{zoneFile.Path}: {p}"));
+    }
+
+    /// <summary>With an https:// listener, every certificate and authority must load now, so a bad file stops the start instead of the first handshake.</summary>
+    private static IEnumerable<string> TlsProblems(ServerOptions options)
+    {
+        var https = options.Urls.Concat(options.Endpoints.Select(e => e.Url ?? "")).Where(ListenAddress.IsHttps).ToList();
+        if (https.Count == 0) yield break;
+        var tls = options.Tls;
+        if (tls.Certificate is null && tls.Sni.Count == 0)
+        {
+            yield return $"Server:Tls: {https[0]} needs a certificate; add \"Tls\": {{ \"Certificate\": {{ \"Path\": \"cert.pem\", \"KeyPath\": \"key.pem\" }} }}";
+            yield break;
+        }
+        if (tls.HandshakeTimeout <= TimeSpan.Zero) yield return "Server:Tls:HandshakeTimeout must be positive, e.g. \"00:00:10\"";
+        string? problem = null;
+        try { new ServerCertificates(tls, NullLogger.Instance).Dispose(); }
+        catch (TlsConfigurationException e) { problem = e.Message; }
+        if (problem is not null) yield return problem;
+        foreach (var (mode, authority, setting) in ClientCertificateSettings(options))
+        {
+            problem = null;
+            try { if (mode != ClientCertificateMode.None) ClientCertificateValidator.ReadAuthorities(authority, setting); }
+            catch (TlsConfigurationException e) { problem = e.Message; }
+            if (problem is not null) yield return problem;
+        }
+    }
+
+    private static IEnumerable<(ClientCertificateMode, string?, string)> ClientCertificateSettings(ServerOptions options)
+    {
+        yield return (options.Tls.ClientCertificate, options.Tls.ClientCertificateAuthority, "Server:Tls:ClientCertificate");
+        for (var i = 0; i < options.Endpoints.Count; i++)
+        {
+            var endpoint = options.Endpoints[i];
+            if (endpoint.ClientCertificate is { } mode)
+                yield return (mode, endpoint.ClientCertificateAuthority ?? options.Tls.ClientCertificateAuthority, $"Server:Endpoints[{i}]:ClientCertificate");
+        }
     }
 }

@@ -19,6 +19,8 @@ public static class ZonesServiceCollectionExtensions
         services.TryAddSingleton(zoneFile);
         services.AddOptions<ServerOptions>().Bind(configuration.GetSection("Server")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+        // Certificate and authority paths in zones.json start at the zone file's folder, as roots do.
+        services.PostConfigure<ServerOptions>(options => options.ResolvePaths(Path.GetDirectoryName(zoneFile.Path)!));
         services.TryAddSingleton(sp => new ZoneTableBuilder(sp.GetServices<ZoneHandlerRegistration>(), sp));
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<ReloadingZoneTableSource>(sp, configuration));
         services.TryAddSingleton<IZoneTableSource>(sp => sp.GetRequiredService<ReloadingZoneTableSource>());

@@ -47,6 +47,7 @@ public static class HeaderNames
     public const string SecWebSocketVersion = "Sec-WebSocket-Version";
     public const string Server = "Server";
     public const string SetCookie = "Set-Cookie";
+    public const string StrictTransportSecurity = "Strict-Transport-Security";
     public const string TE = "TE";
     public const string Trailer = "Trailer";
     public const string TransferEncoding = "Transfer-Encoding";

@@ -34,11 +34,11 @@ internal static class ResponseHeadWriter
 
     public static void Write(
         IBufferWriter<byte> output, int status, HttpHeaders headers, ImmutableList<KeyValuePair<string, string>>? provisional,
-        long? contentLength, bool chunked, ConnectionHeader connection, byte[] serverLine)
+        long? contentLength, bool chunked, ConnectionHeader connection, ResponseFields fields)
     {
         output.Write(StatusLine(status));
         output.Write(DateHeader.Line);
-        if (!headers.Contains(HeaderNames.Server)) output.Write(serverLine);
+        fields.Write(output, headers);
         if (contentLength is { } length)
         {
             var span = output.GetSpan(40);

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
@@ -69,21 +70,25 @@ internal sealed class ConnectionLifetime(Socket socket, PipeReader input, Connec
     }
 
     /// <summary>The end: what is still buffered goes out, a lingering close if asked, then the socket is closed.</summary>
-    public async ValueTask CloseAsync(Http1Output output, bool linger)
+    public async ValueTask CloseAsync(Http1Output output, bool linger, SslStream? tls)
     {
         try
         {
             // Responses are flushed already: anything left is what a take-over abandoned.
             await output.CompleteAsync();
+            // TLS says goodbye first (close_notify), so the client can tell an end from a cut; a
+            // client that stopped reading gets a moment for it, not more.
+            if (tls is { IsAuthenticated: true } && !IsAborted) await tls.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(1));
             if (linger && socket.Connected) await LingeringClose.DrainAsync(socket, TimeSpan.FromSeconds(1), 1024 * 1024);
         }
-        catch (Exception e) when (ConnectionLoss.Is(e))
+        catch (Exception e) when (ConnectionLoss.Is(e) || e is TimeoutException)
         {
         }
         finally
         {
             await input.CompleteAsync();
             Abort();
+            if (tls is not null) await tls.DisposeAsync();
             _aborted.Dispose();
         }
     }

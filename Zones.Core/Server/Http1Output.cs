@@ -21,19 +21,19 @@ internal sealed class Http1Output : IResponseSink
     private readonly Socket _socket;
     private readonly PipeWriter _pipe;
     private readonly ConnectionDeadlines _deadlines;
-    private readonly byte[] _serverLine;
+    private readonly ResponseFields _fields;
     private readonly ILogger _logger;
     private readonly bool _canSendFile;
     private readonly CountingPipeWriter _raw;
     private BodyFraming _framing;
     private long _framedBytes; // bytes written through WriteBody
 
-    public Http1Output(Socket socket, Stream stream, ConnectionDeadlines deadlines, byte[] serverLine, ILogger logger)
+    public Http1Output(Socket socket, Stream stream, ConnectionDeadlines deadlines, ResponseFields fields, ILogger logger)
     {
         _socket = socket;
         _pipe = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
         _deadlines = deadlines;
-        _serverLine = serverLine;
+        _fields = fields;
         _logger = logger;
         // sendfile(2) copies file to socket in the kernel; only a plain socket allows it.
         _canSendFile = stream is NetworkStream;
@@ -62,7 +62,7 @@ internal sealed class Http1Output : IResponseSink
             if (closeDelimited) keepAlive = false;
             var connection = !keepAlive ? ConnectionHeader.Close
                 : request.Version == HttpVersion.Http10 ? ConnectionHeader.KeepAlive : ConnectionHeader.None;
-            ResponseHeadWriter.Write(_pipe, status, response.Headers, provisional, length, chunked, connection, _serverLine);
+            ResponseHeadWriter.Write(_pipe, status, response.Headers, provisional, length, chunked, connection, _fields);
 
             var written = new ResponseWritten(0, closeDelimited);
             if (bodyAllowed && !request.IsHead && length != 0)
@@ -175,7 +175,7 @@ internal sealed class Http1Output : IResponseSink
         try
         {
             var text = ((TextBody)response.Body).Text;
-            ResponseHeadWriter.Write(_pipe, status, response.Headers, null, response.Body.Length, chunked: false, ConnectionHeader.Close, _serverLine);
+            ResponseHeadWriter.Write(_pipe, status, response.Headers, null, response.Body.Length, chunked: false, ConnectionHeader.Close, _fields);
             ZoneResponse.Utf8.GetBytes(text, _pipe);
             await FlushAsync(cancellationToken);
             return response.Body.Length ?? 0;
@@ -189,7 +189,7 @@ internal sealed class Http1Output : IResponseSink
     /// <summary>A take-over's head: status line, Date, Server and the handler's fields, Connection included; nothing for framing.</summary>
     public ValueTask WriteTakeOverHeadAsync(int status, HttpHeaders headers, ZoneState state, CancellationToken cancellationToken)
     {
-        ResponseHeadWriter.Write(_pipe, status, headers, state.ResponseHeaders, contentLength: null, chunked: false, ConnectionHeader.Handler, _serverLine);
+        ResponseHeadWriter.Write(_pipe, status, headers, state.ResponseHeaders, contentLength: null, chunked: false, ConnectionHeader.Handler, _fields);
         return FlushAsync(cancellationToken);
     }
 
@@ -270,13 +270,13 @@ internal sealed class Http1Output : IResponseSink
     /// Over MaxConnections: a 503 with Retry-After, written straight to a socket that gets no
     /// connection loop, then a brief lingering close so the client can read it before the reset.
     /// </summary>
-    public static async Task RefuseAsync(Socket socket, byte[] serverLine, byte[] discard)
+    public static async Task RefuseAsync(Socket socket, ResponseFields fields, byte[] discard)
     {
         try
         {
             var response = ZoneResponse.ForStatus(503, "too many connections").WithHeader(HeaderNames.RetryAfter, "1");
             var head = new ArrayBufferWriter<byte>(256);
-            ResponseHeadWriter.Write(head, 503, response.Headers, null, response.Body.Length, chunked: false, ConnectionHeader.Close, serverLine);
+            ResponseHeadWriter.Write(head, 503, response.Headers, null, response.Body.Length, chunked: false, ConnectionHeader.Close, fields);
             head.Write(ZoneResponse.Utf8.GetBytes(((TextBody)response.Body).Text));
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             await socket.SendAsync(head.WrittenMemory, SocketFlags.None, timeout.Token);

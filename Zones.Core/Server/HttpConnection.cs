@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Zones.Http;
 using Zones.Pipeline;
+using Zones.Tls;
 
 namespace Zones.Server;
 
@@ -28,16 +31,21 @@ internal sealed class HttpConnection : IZoneConnection
     private HttpRequest? _watchable;     // the request whose zones are running, while they run
     private TakeOverStream? _takeOver;   // the stream of the take-over in progress
     private bool _lingerOnClose;
+    private readonly TlsListener? _tls;          // an https:// listener's: the handshake comes first
+    private readonly SslStream? _ssl;
+    private X509Certificate2? _clientCertificate;
 
-    public HttpConnection(ZoneServer server, Socket socket, long id)
+    public HttpConnection(ZoneServer server, Socket socket, long id, TlsListener? tls = null)
     {
         _server = server;
         _socket = socket;
         Id = id;
-        var stream = new NetworkStream(socket, ownsSocket: false);
+        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        if (tls is not null) stream = _ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+        _tls = tls;
         _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         _deadlines = new ConnectionDeadlines(server.Options.Limits, socket);
-        _output = new Http1Output(socket, stream, _deadlines, server.ServerLine, server.Logger);
+        _output = new Http1Output(socket, stream, _deadlines, tls?.Fields ?? server.PlainFields, server.Logger);
         Lifetime = new ConnectionLifetime(socket, _input, _deadlines, server.Logger, id);
         _body = new RequestBodyReader(new BodyInput(_input, server.Options.Limits, _output, _deadlines, Lifetime));
         _watch = new DisconnectWatch(_input, Lifetime.CancelAborted);
@@ -63,6 +71,11 @@ internal sealed class HttpConnection : IZoneConnection
         HttpRequest? current = null; // for the access log when a request is refused midway
         try
         {
+            if (_tls is not null)
+            {
+                if (!await _tls.HandshakeAsync(_ssl!, _server.Logger, Id, Lifetime.Aborted)) return;
+                _clientCertificate = _ssl!.RemoteCertificate as X509Certificate2;
+            }
             for (var first = true; ; first = false)
             {
                 var request = await ReadRequestAsync(first);
@@ -101,7 +114,7 @@ internal sealed class HttpConnection : IZoneConnection
         }
         finally
         {
-            await Lifetime.CloseAsync(_output, _lingerOnClose);
+            await Lifetime.CloseAsync(_output, _lingerOnClose, _ssl);
             _server.Remove(this);
         }
     }
@@ -189,6 +202,8 @@ internal sealed class HttpConnection : IZoneConnection
         request.RemoteEndPoint = RemoteEndPoint;
         request.LocalEndPoint = LocalEndPoint;
         request.ConnectionId = Id;
+        request.IsHttps = _ssl is not null;
+        request.ClientCertificate = _clientCertificate;
         var generation = _body.Reset(request.Head, request.Trailers);
         if (request.HasBody) request.Body = new RequestBodyStream(_body, generation, request.ContentLength);
         _server.Metrics.RequestStarted();

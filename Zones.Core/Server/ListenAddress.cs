@@ -3,20 +3,18 @@ using System.Net;
 
 namespace Zones.Server;
 
-/// <summary>Reads a listen URL in ASP.NET Core's form: http://host:port with an IP address, localhost, or a wildcard (*, +, 0.0.0.0, [::]).</summary>
+/// <summary>Reads a listen URL in ASP.NET Core's form: http:// or https://, then host:port with an IP address, localhost, or a wildcard (*, +, 0.0.0.0, [::]).</summary>
 public static class ListenAddress
 {
     /// <summary>The endpoints to bind for <paramref name="url"/>; throws <see cref="FormatException"/> with the fix in its message.</summary>
     public static IReadOnlyList<IPEndPoint> Parse(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        const string Expected = "expected http://HOST:PORT, e.g. http://127.0.0.1:8080";
-        if (url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            throw new FormatException($"\"{url}\": https is not supported; serve http and put a TLS terminator (nginx, Caddy) in front.");
-        if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+        const string Expected = "expected http://HOST:PORT or https://HOST:PORT, e.g. http://127.0.0.1:8080";
+        if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !IsHttps(url))
             throw new FormatException($"\"{url}\": {Expected}.");
 
-        var hostPort = url["http://".Length..].TrimEnd('/');
+        var hostPort = url[(IsHttps(url) ? "https://".Length : "http://".Length)..].TrimEnd('/');
         if (hostPort.Contains('/')) throw new FormatException($"\"{url}\": a listen address has no path; {Expected}.");
         var colon = hostPort.LastIndexOf(':');
         if (colon < 0 || hostPort.EndsWith(']')) throw new FormatException($"\"{url}\": the port is missing; {Expected}.");
@@ -39,6 +37,12 @@ public static class ListenAddress
         return [new IPEndPoint(address, port)];
     }
 
-    public static string Format(IPEndPoint endPoint) =>
-        endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"http://[{endPoint.Address}]:{endPoint.Port}" : $"http://{endPoint.Address}:{endPoint.Port}";
+    /// <summary>True for an https:// URL: its listener speaks TLS.</summary>
+    public static bool IsHttps(string url) => url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
+    public static string Format(IPEndPoint endPoint, bool https = false)
+    {
+        var scheme = https ? "https" : "http";
+        return endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"{scheme}://[{endPoint.Address}]:{endPoint.Port}" : $"{scheme}://{endPoint.Address}:{endPoint.Port}";
+    }
 }

@@ -1,10 +1,18 @@
+using Zones.Tls;
+
 namespace Zones.Server;
 
 /// <summary>The "Server" section of zones.json.</summary>
 public sealed class ServerOptions
 {
-    /// <summary>Where to listen: "http://127.0.0.1:8080", "http://[::1]:8080", "http://0.0.0.0:80", "http://localhost:8080". Port 0 picks a free port.</summary>
+    /// <summary>Where to listen: "http://127.0.0.1:8080", "http://[::1]:8080", "http://0.0.0.0:80", "https://0.0.0.0:443". Port 0 picks a free port.</summary>
     public List<string> Urls { get; set; } = [];
+
+    /// <summary>More listeners, each with TLS settings of its own (mutual TLS, HSTS) over those of <see cref="Tls"/>.</summary>
+    public List<EndpointOptions> Endpoints { get; set; } = [];
+
+    /// <summary>The certificates and TLS defaults of every https:// listener.</summary>
+    public TlsOptions Tls { get; set; } = new();
 
     public ServerLimits Limits { get; set; } = new();
 
@@ -13,4 +21,14 @@ public sealed class ServerOptions
 
     /// <summary>On shutdown, how long in-flight requests may take to finish before their connections are cut.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Makes every certificate and authority path absolute against <paramref name="folder"/>.</summary>
+    public void ResolvePaths(string folder)
+    {
+        Tls = Tls.ResolvedAgainst(folder);
+        foreach (var endpoint in Endpoints)
+        {
+            if (endpoint.ClientCertificateAuthority is { } authority) endpoint.ClientCertificateAuthority = Path.GetFullPath(authority, folder);
+        }
+    }
 }

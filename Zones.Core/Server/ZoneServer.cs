@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Zones.Pipeline;
+using Zones.Http;
+using Zones.Tls;
 
 namespace Zones.Server;
 
@@ -20,7 +21,8 @@ public sealed class ZoneServer : IAsyncDisposable
     private readonly ConcurrentDictionary<long, HttpConnection> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<Socket> _listeners = [];
+    private readonly List<Listener> _listeners = [];
+    private ServerCertificates? _certificates;
     private readonly List<Task> _acceptLoops = [];
     private Timer? _heartbeat;
     private long _nextConnectionId;
@@ -34,7 +36,7 @@ public sealed class ZoneServer : IAsyncDisposable
         Logger = loggerFactory.CreateLogger("Zones.Server");
         AccessLogger = loggerFactory.CreateLogger("Zones.Access");
         Services = services ?? NoServices.Instance;
-        ServerLine = string.IsNullOrEmpty(options.ServerHeader) ? [] : Encoding.ASCII.GetBytes($"Server: {options.ServerHeader}\r\n");
+        PlainFields = new ResponseFields(options.ServerHeader);
     }
 
     public ZoneServer(ServerOptions options, ZoneTable table, ILoggerFactory? loggerFactory = null, IServiceProvider? services = null)
@@ -45,9 +47,9 @@ public sealed class ZoneServer : IAsyncDisposable
     public ServerOptions Options { get; }
 
     /// <summary>The bound endpoints, with the real port when 0 was asked for.</summary>
-    public IReadOnlyList<IPEndPoint> EndPoints => _listeners.Select(l => (IPEndPoint)l.LocalEndPoint!).ToList();
+    public IReadOnlyList<IPEndPoint> EndPoints => _listeners.Select(l => l.EndPoint).ToList();
 
-    public IReadOnlyList<string> Urls => EndPoints.Select(ListenAddress.Format).ToList();
+    public IReadOnlyList<string> Urls => _listeners.Select(l => l.Url).ToList();
 
     public int ConnectionCount => _connections.Count;
 
@@ -61,67 +63,64 @@ public sealed class ZoneServer : IAsyncDisposable
 
     internal ILogger AccessLogger { get; }
 
-    internal byte[] ServerLine { get; }
+    /// <summary>The fields every plain-HTTP response carries (Server).</summary>
+    internal ResponseFields PlainFields { get; }
 
     internal CancellationToken StoppingToken => _stopping.Token;
 
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
         var urls = Options.Urls.Count > 0 ? Options.Urls : ["http://127.0.0.1:8080"];
+        var endpoints = urls.Select(u => new EndpointOptions { Url = u }).Concat(Options.Endpoints).ToList();
         try
         {
-            foreach (var url in urls)
-            {
-                foreach (var endPoint in ListenAddress.Parse(url))
-                {
-                    var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                    if (endPoint.Address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
-                    try
-                    {
-                        socket.Bind(endPoint);
-                        socket.Listen(512);
-                    }
-                    catch (SocketException e)
-                    {
-                        socket.Dispose();
-                        throw new IOException($"Cannot listen on {url}: {e.Message}. Is another program using the port? Pick another with --urls.", e);
-                    }
-                    _listeners.Add(socket);
-                }
-            }
+            if (endpoints.Any(e => ListenAddress.IsHttps(e.Url!))) _certificates = new ServerCertificates(Options.Tls, Logger);
+            foreach (var endpoint in endpoints)
+                _listeners.AddRange(Listener.Bind(endpoint.Url!, ListenAddress.IsHttps(endpoint.Url!) ? TlsListenerFor(endpoint) : null));
         }
         catch
         {
             foreach (var listener in _listeners) listener.Dispose();
             _listeners.Clear();
+            _certificates?.Dispose();
             throw;
         }
 
         _heartbeat = new Timer(static s => ((ZoneServer)s!).OnHeartbeat(), this, 1000, 1000);
         foreach (var listener in _listeners)
         {
-            var url = ListenAddress.Format((IPEndPoint)listener.LocalEndPoint!);
-            Log.Listening(Logger, url);
-            _acceptLoops.Add(AcceptLoopAsync(listener, url));
+            Log.Listening(Logger, listener.Url);
+            _acceptLoops.Add(AcceptLoopAsync(listener));
         }
         return Task.CompletedTask;
     }
 
-    private async Task AcceptLoopAsync(Socket listener, string url)
+    /// <summary>The TLS of one https:// listener: Server:Tls, with what its endpoint entry sets over it.</summary>
+    private TlsListener TlsListenerFor(EndpointOptions endpoint)
+    {
+        var tls = Options.Tls;
+        var mode = endpoint.ClientCertificate ?? tls.ClientCertificate;
+        var authorities = mode == ClientCertificateMode.None ? null
+            : ClientCertificateValidator.ReadAuthorities(endpoint.ClientCertificateAuthority ?? tls.ClientCertificateAuthority, $"{endpoint.Url}: ClientCertificate {mode}");
+        var hsts = endpoint.Hsts ?? tls.Hsts;
+        return new TlsListener(_certificates!, mode, authorities, tls.HandshakeTimeout, new ResponseFields(Options.ServerHeader, hsts?.HeaderValue()));
+    }
+
+    private async Task AcceptLoopAsync(Listener listener)
     {
         await Task.Yield();
         while (!_stopping.IsCancellationRequested)
         {
             try
             {
-                var socket = await listener.AcceptAsync(_stopping.Token);
+                var socket = await listener.Socket.AcceptAsync(_stopping.Token);
                 socket.NoDelay = true;
                 if (Options.Limits.MaxConnections is { } max && _connections.Count >= max)
                 {
-                    Refuse(socket);
+                    Refuse(socket, listener.Tls is not null);
                     continue;
                 }
-                var connection = new HttpConnection(this, socket, Interlocked.Increment(ref _nextConnectionId));
+                var connection = new HttpConnection(this, socket, Interlocked.Increment(ref _nextConnectionId), listener.Tls);
                 _connections[connection.Id] = connection;
                 Metrics.ConnectionOpened();
                 ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.RunAsync(), connection, preferLocal: false);
@@ -133,7 +132,7 @@ public sealed class ZoneServer : IAsyncDisposable
             catch (SocketException e)
             {
                 // Out of descriptors, a connection reset before accept…: log and keep serving.
-                Log.AcceptFailed(Logger, url, e);
+                Log.AcceptFailed(Logger, listener.Url, e);
                 await Task.Delay(10);
             }
         }
@@ -149,15 +148,16 @@ public sealed class ZoneServer : IAsyncDisposable
 
     /// <summary>
     /// Over MaxConnections: answer 503 and close, without reading the request or starting a
-    /// loop. The client learns why at once instead of hanging in the backlog.
+    /// loop. The client learns why at once instead of hanging in the backlog. A TLS client gets
+    /// no plain-text answer it could not read: its connection is closed at once.
     /// </summary>
-    private void Refuse(Socket socket)
+    private void Refuse(Socket socket, bool tls)
     {
         Metrics.ConnectionRejected();
         Log.ConnectionRefused(Logger, socket.RemoteEndPoint);
-        if (Interlocked.Increment(ref _refusalsInFlight) > MaxRefusalsInFlight)
+        if (tls || Interlocked.Increment(ref _refusalsInFlight) > MaxRefusalsInFlight)
         {
-            Interlocked.Decrement(ref _refusalsInFlight);
+            if (!tls) Interlocked.Decrement(ref _refusalsInFlight);
             socket.Dispose();
             return;
         }
@@ -168,7 +168,7 @@ public sealed class ZoneServer : IAsyncDisposable
     {
         try
         {
-            await Http1Output.RefuseAsync(socket, ServerLine, Discard);
+            await Http1Output.RefuseAsync(socket, PlainFields, Discard);
         }
         finally
         {
@@ -223,6 +223,7 @@ public sealed class ZoneServer : IAsyncDisposable
         finally
         {
             _heartbeat?.Dispose();
+            _certificates?.Dispose();
         }
     }
 

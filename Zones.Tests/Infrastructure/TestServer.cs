@@ -14,7 +14,7 @@ public sealed class TestServer : IAsyncDisposable
         Server = server;
         Logs = logs;
         Port = server.EndPoints[0].Port;
-        BaseAddress = new Uri($"http://127.0.0.1:{Port}/");
+        BaseAddress = new Uri(server.Urls[0] + "/");
     }
 
     public ZoneServer Server { get; }

@@ -1,0 +1,42 @@
+namespace Zones.Tls;
+
+/// <summary>
+/// The "Server:Tls" section: the certificates every https:// listener serves — a default, more
+/// by host name (SNI, exact or "*.example.com") — and the listeners' defaults for mutual TLS and
+/// HSTS. Certificate and key files are watched: a renewed pair is used for new handshakes within
+/// seconds, and a broken one is logged while the old pair stays in use.
+/// </summary>
+public sealed class TlsOptions
+{
+    /// <summary>The certificate for host names that no <see cref="Sni"/> entry matches (and for clients that send none).</summary>
+    public CertificateFile? Certificate { get; set; }
+
+    /// <summary>Host name (exact, or "*.example.com" for one label) → certificate.</summary>
+    public Dictionary<string, CertificateFile> Sni { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public ClientCertificateMode ClientCertificate { get; set; }
+
+    /// <summary>PEM file of the authorities client certificates must chain to (needed unless ClientCertificate is None).</summary>
+    public string? ClientCertificateAuthority { get; set; }
+
+    /// <summary>Strict-Transport-Security on responses over TLS; off unless set.</summary>
+    public HstsOptions? Hsts { get; set; }
+
+    /// <summary>How long a TLS handshake may take before the connection is cut.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often certificate files are checked for a change.</summary>
+    public TimeSpan ReloadCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A copy with every path made absolute against <paramref name="folder"/> (the zone file's).</summary>
+    public TlsOptions ResolvedAgainst(string folder) => new()
+    {
+        Certificate = Certificate?.ResolvedAgainst(folder),
+        Sni = Sni.ToDictionary(e => e.Key, e => e.Value.ResolvedAgainst(folder), StringComparer.OrdinalIgnoreCase),
+        ClientCertificate = ClientCertificate,
+        ClientCertificateAuthority = ClientCertificateAuthority is null ? null : Path.GetFullPath(ClientCertificateAuthority, folder),
+        Hsts = Hsts,
+        HandshakeTimeout = HandshakeTimeout,
+        ReloadCheckInterval = ReloadCheckInterval,
+    };
+}
