@@ -52,7 +52,7 @@ public static class CertificateLoader
             all.ImportFromPemFile(file.Path!);
             return (leaf, Intermediates(all, leaf));
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             throw new TlsConfigurationException(
                 $"{setting}: {file.Path} with key {file.KeyPath ?? file.Path} cannot be used ({e.Message.TrimEnd('.')}); the key must be the certificate's own, both PEM" +

@@ -64,10 +64,12 @@ public sealed partial class ServerCertificates : IDisposable
                 entry.RefusedHash = null;
                 LogReloaded(_logger, entry.Setting, loaded.Leaf.Subject, loaded.Leaf.NotAfter.ToUniversalTime());
             }
-            catch (TlsConfigurationException e)
+            catch (Exception e)
             {
-                entry.RefusedHash = hash; // said once per broken version, not every few seconds
-                LogReloadRefused(_logger, e.Message);
+                // Whatever is wrong with the new files, the old pair keeps serving; said once per
+                // broken version, not every few seconds. (Nothing may escape: this runs on a timer.)
+                entry.RefusedHash = hash;
+                LogReloadRefused(_logger, e is TlsConfigurationException ? e.Message : $"{entry.Setting}: {e.Message}");
             }
         }
     }

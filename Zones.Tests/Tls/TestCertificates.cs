@@ -14,14 +14,16 @@ public sealed class TestCertificates : IDisposable
     public TestCertificates(string name = "Zones Test CA")
     {
         Folder = Directory.CreateTempSubdirectory("zones-tls-").FullName;
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        _authorityKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", _authorityKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         Authority = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
         AuthorityPath = Path.Combine(Folder, "ca.pem");
         File.WriteAllText(AuthorityPath, Authority.ExportCertificatePem());
     }
+
+    private readonly ECDsa _authorityKey;
 
     public string Folder { get; }
 
@@ -87,13 +89,15 @@ public sealed class TestCertificates : IDisposable
         if (sans is not null) request.CertificateExtensions.Add(sans);
         var serial = RandomNumberGenerator.GetBytes(12);
         var until = notAfter ?? DateTimeOffset.UtcNow.AddDays(30);
-        using var issued = request.Create(Authority, DateTimeOffset.UtcNow.AddDays(-1), until, serial);
+        // Signed by the authority's key, whatever the leaf's own algorithm.
+        using var issued = request.Create(Authority.SubjectName, X509SignatureGenerator.CreateForECDsa(_authorityKey), DateTimeOffset.UtcNow.AddDays(-1), until, serial);
         return rsa ? issued.CopyWithPrivateKey(rsaKey!) : issued.CopyWithPrivateKey(ecKey!);
     }
 
     public void Dispose()
     {
         Authority.Dispose();
+        _authorityKey.Dispose();
         try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
     }
 }
