@@ -28,8 +28,8 @@ public static class Browser
         return KnownPaths.FirstOrDefault(File.Exists);
     }
 
-    /// <summary>A fresh headless browser; dispose both the result's browser and Playwright.</summary>
-    public static async Task<BrowserSession> LaunchAsync()
+    /// <summary>A fresh headless browser; dispose both the result's browser and Playwright. <paramref name="home"/> sets its HOME (where Chromium keeps its NSS certificate database).</summary>
+    public static async Task<BrowserSession> LaunchAsync(string? home = null)
     {
         var path = FindChromium(out var lookedFor);
         if (path is null) Requires.Missing($"no Chromium was found (looked for {lookedFor}): apt-get install -y chromium");
@@ -40,6 +40,7 @@ public static class Browser
             {
                 ExecutablePath = path,
                 Headless = true,
+                Env = home is null ? null : new Dictionary<string, string> { ["HOME"] = home },
                 Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
             });
             return new BrowserSession(playwright, browser);

@@ -120,6 +120,32 @@ public sealed class HttpsTests : IDisposable
     }
 
     [Fact]
+    public async Task Handshakes_in_progress_count_against_max_connections_and_a_stalled_one_frees_its_place_at_the_limit()
+    {
+        await using var server = await TlsServer.StartAsync(_certificates, o =>
+        {
+            o.Tls.HandshakeTimeout = TimeSpan.FromSeconds(2);
+            o.Limits.MaxConnections = 2;
+        });
+        var stalled = new List<Socket>();
+        for (var i = 0; i < 2; i++)
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(IPAddress.Loopback, server.Port);
+            stalled.Add(socket);
+        }
+        await Wait.UntilAsync(() => server.Server.ConnectionCount == 2, "the two stalled handshakes to be counted");
+        // A third is refused: closed at once (a plain-text 503 would mean nothing to a TLS client).
+        await Assert.ThrowsAnyAsync<Exception>(() => TlsServer.HandshakeAsync(server.Port, _certificates));
+        Assert.Contains(server.Logs.Entries, e => e.Message.Contains("MaxConnections reached"));
+        // The stalled ones are cut at the handshake limit, and the places are free again.
+        await Wait.UntilAsync(() => server.Server.ConnectionCount == 0, "the stalled handshakes to be cut");
+        using var client = TlsServer.Client(server, _certificates);
+        Assert.StartsWith("https=True", await client.GetStringAsync("/"));
+        foreach (var socket in stalled) socket.Dispose();
+    }
+
+    [Fact]
     public async Task A_thousand_failed_handshakes_leave_the_server_as_it_was()
     {
         await using var server = await TlsServer.StartAsync(_certificates);
