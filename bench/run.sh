@@ -13,9 +13,9 @@ OUT=${OUT:-bench/results.md}
 DURATION=${DURATION:-6}
 CONNS=${CONNS:-64}
 IDLE=${IDLE:-10000}
-ALL_TESTS="plaintext static-1k static-10m ws-echo ws-idle-mem startup startup-aot"
+ALL_TESTS="plaintext static-1k static-10m ws-echo ws-idle-mem tls-plaintext tls-static-1k tls-static-10m tls-ws-echo tls-handshakes startup startup-aot"
 TESTS=${TESTS:-$ALL_TESTS}
-ZPORT=18080; KPORT=18081; NPORT=18082
+ZPORT=18080; KPORT=18081; NPORT=18082; ZTPORT=18443; KTPORT=18444
 WORK=$(mktemp -d /tmp/zones-bench.XXXX)
 chmod 755 "$WORK" # nginx workers run as nobody
 RESULTS="$WORK/results.txt"
@@ -49,9 +49,14 @@ mkdir -p "$WORK/www"
 head -c 1024 /dev/urandom | base64 -w 0 | head -c 1024 > "$WORK/www/1k.txt"
 head -c $((10 * 1024 * 1024)) /dev/urandom > "$WORK/www/10m.bin"
 
+# One certificate for both servers' https listeners (ECDSA P-256, as a modern site would use).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -keyout "$WORK/key.pem" -out "$WORK/cert.pem" \
+  -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 >/dev/null 2>&1
+
 cat > "$WORK/zones.json" <<JSON
 {
-  "Server": { "Urls": [ "http://127.0.0.1:$ZPORT" ] },
+  "Server": { "Urls": [ "http://127.0.0.1:$ZPORT", "https://127.0.0.1:$ZTPORT" ],
+              "Tls": { "Certificate": { "Path": "$WORK/cert.pem", "KeyPath": "$WORK/key.pem" } } },
   "Logging": { "LogLevel": { "Default": "Warning" } },
   "Zones": [
     { "Prefix": "/plaintext", "Handler": "hello" },
@@ -77,11 +82,13 @@ http {
 }
 NGINX
 
-ZONES_CMD=(dotnet "$ZONES_DLL" --zones "$WORK/zones.json" --urls "http://127.0.0.1:$ZPORT")
-KESTREL_CMD=(dotnet "$KESTREL_DLL" --urls "http://127.0.0.1:$KPORT" --root "$WORK/www")
+ZONES_CMD=(dotnet "$ZONES_DLL" --zones "$WORK/zones.json")
+KESTREL_CMD=(dotnet "$KESTREL_DLL" --urls "http://127.0.0.1:$KPORT;https://127.0.0.1:$KTPORT" --root "$WORK/www"
+  --Kestrel:Certificates:Default:Path "$WORK/cert.pem" --Kestrel:Certificates:Default:KeyPath "$WORK/key.pem")
 NGINX_CMD=(nginx -p "$WORK" -c "$WORK/nginx.conf" -g "daemon off;")
 
 port_of() { case $1 in zones) echo $ZPORT;; kestrel) echo $KPORT;; nginx) echo $NPORT;; esac; }
+tls_port_of() { case $1 in zones) echo $ZTPORT;; kestrel) echo $KTPORT;; esac; }
 
 wait_ready() { # server path
   local url="http://127.0.0.1:$(port_of "$1")$2"
@@ -112,7 +119,17 @@ wrk_rps() { # url
 
 measure() { # test server → prints one number
   local port; port=$(port_of "$2")
+  local tls; tls=$(tls_port_of "$2")
   case $1 in
+    tls-plaintext) wrk_rps "https://127.0.0.1:$tls/plaintext" ;;
+    tls-static-1k) wrk_rps "https://127.0.0.1:$tls/1k.txt" ;;
+    tls-static-10m) wrk_rps "https://127.0.0.1:$tls/10m.bin" ;;
+    tls-handshakes) # a new connection, so a full handshake, per request
+      wrk -t2 -c"$CONNS" -d2s -H "Connection: close" "https://127.0.0.1:$tls/plaintext" >/dev/null 2>&1
+      wrk -t2 -c"$CONNS" -d"${DURATION}s" -H "Connection: close" "https://127.0.0.1:$tls/plaintext" 2>/dev/null | awk '/Requests\/sec/ {print $2}' ;;
+    tls-ws-echo)
+      $WSLOAD echo "wss://127.0.0.1:$tls/ws" 16 128 2 >/dev/null 2>&1 || true
+      $WSLOAD echo "wss://127.0.0.1:$tls/ws" 64 128 "$DURATION" 2>/dev/null | awk '/messages/ {print $2}' ;;
     plaintext) wrk_rps "http://127.0.0.1:$port/plaintext" ;;
     static-1k) wrk_rps "http://127.0.0.1:$port/1k.txt" ;;
     static-10m) wrk_rps "http://127.0.0.1:$port/10m.bin" ;;

@@ -60,7 +60,9 @@ def report(results_file, out_md, machine):
         if v == v:  # not NaN
             data.setdefault(test, {}).setdefault(server, []).append(v)
     units = {"plaintext": "req/s", "static-1k": "req/s", "static-10m": "req/s", "ws-echo": "msg/s",
-             "ws-idle-mem": "KiB/conn", "startup": "ms", "startup-aot": "ms"}
+             "ws-idle-mem": "KiB/conn", "startup": "ms", "startup-aot": "ms",
+             "tls-plaintext": "req/s", "tls-static-1k": "req/s", "tls-static-10m": "req/s", "tls-ws-echo": "msg/s",
+             "tls-handshakes": "handshakes/s"}
     better_low = {"ws-idle-mem", "startup", "startup-aot"}
     rows = []
     header = "| test | unit | Zones | Kestrel | nginx | Zones / Kestrel | Zones / nginx | runs |"

@@ -103,7 +103,7 @@ public sealed class ZoneServer : IAsyncDisposable
         var authorities = mode == ClientCertificateMode.None ? null
             : ClientCertificateValidator.ReadAuthorities(endpoint.ClientCertificateAuthority ?? tls.ClientCertificateAuthority, $"{endpoint.Url}: ClientCertificate {mode}");
         var hsts = endpoint.Hsts ?? tls.Hsts;
-        return new TlsListener(_certificates!, mode, authorities, tls.HandshakeTimeout, new ResponseFields(Options.ServerHeader, hsts?.HeaderValue()));
+        return new TlsListener(_certificates!, mode, authorities, tls.HandshakeTimeout, new ResponseFields(Options.ServerHeader, hsts?.HeaderValue()), tls.CipherSuites);
     }
 
     private async Task AcceptLoopAsync(Listener listener)

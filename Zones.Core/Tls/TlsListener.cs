@@ -19,14 +19,16 @@ public sealed partial class TlsListener
     private readonly ClientCertificateMode _clientCertificates;
     private readonly RemoteCertificateValidationCallback? _validate;
     private readonly ServerOptionsSelectionCallback _select;
+    private readonly CipherSuitesPolicy? _cipherSuites;
 
-    public TlsListener(ServerCertificates certificates, ClientCertificateMode clientCertificates, X509Certificate2Collection? authorities, TimeSpan handshakeTimeout, ResponseFields fields)
+    public TlsListener(ServerCertificates certificates, ClientCertificateMode clientCertificates, X509Certificate2Collection? authorities, TimeSpan handshakeTimeout, ResponseFields fields, TlsCipherSuites cipherSuites = TlsCipherSuites.Aead)
     {
         _certificates = certificates;
         _clientCertificates = clientCertificates;
         if (clientCertificates != ClientCertificateMode.None)
             _validate = new ClientCertificateValidator(authorities ?? throw new ArgumentNullException(nameof(authorities)), clientCertificates).Validate;
         HandshakeTimeout = handshakeTimeout;
+        _cipherSuites = TlsPolicy.For(cipherSuites);
         Fields = fields;
         _select = SelectAsync;
     }
@@ -68,7 +70,7 @@ public sealed partial class TlsListener
         {
             ServerCertificateContext = certificate.Context,
             EnabledSslProtocols = TlsPolicy.Protocols,
-            CipherSuitesPolicy = TlsPolicy.CipherSuites,
+            CipherSuitesPolicy = _cipherSuites,
             ApplicationProtocols = TlsPolicy.Http11,
             AllowRenegotiation = false,
             ClientCertificateRequired = _clientCertificates != ClientCertificateMode.None,

@@ -22,6 +22,9 @@ public sealed class TlsOptions
     /// <summary>Strict-Transport-Security on responses over TLS; off unless set.</summary>
     public HstsOptions? Hsts { get; set; }
 
+    /// <summary>AEAD suites only (default), or the platform's list for faster handshakes (see <see cref="TlsCipherSuites"/>).</summary>
+    public TlsCipherSuites CipherSuites { get; set; }
+
     /// <summary>How long a TLS handshake may take before the connection is cut.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -36,6 +39,7 @@ public sealed class TlsOptions
         ClientCertificate = ClientCertificate,
         ClientCertificateAuthority = ClientCertificateAuthority is null ? null : Path.GetFullPath(ClientCertificateAuthority, folder),
         Hsts = Hsts,
+        CipherSuites = CipherSuites,
         HandshakeTimeout = HandshakeTimeout,
         ReloadCheckInterval = ReloadCheckInterval,
     };

@@ -88,6 +88,16 @@ public sealed class HttpsTests : IDisposable
     }
 
     [Fact]
+    public async Task With_the_system_cipher_list_a_cbc_suite_is_accepted_again()
+    {
+        var openssl = Requires.Tool("openssl", "apt-get install openssl");
+        await using var server = await TlsServer.StartAsync(_certificates, o => o.Tls.CipherSuites = Zones.Tls.TlsCipherSuites.System);
+        var (exit, output) = await RunAsync(openssl, $"s_client -connect 127.0.0.1:{server.Port} -servername localhost -tls1_2 -cipher ECDHE-ECDSA-AES128-SHA -CAfile {_certificates.AuthorityPath}", stdin: "");
+        Assert.True(exit == 0, output);
+        Assert.Contains("ECDHE-ECDSA-AES128-SHA", output);
+    }
+
+    [Fact]
     public async Task A_client_offering_only_h2_fails_the_handshake_at_once()
     {
         var openssl = Requires.Tool("openssl", "apt-get install openssl");
