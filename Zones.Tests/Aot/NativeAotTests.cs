@@ -43,9 +43,14 @@ public sealed partial class NativeAotTests : IDisposable
         await File.WriteAllBytesAsync(Path.Combine(www, "data.bin"), Enumerable.Range(0, 300_000).Select(i => (byte)i).ToArray());
         Directory.CreateDirectory(Path.Combine(www, "sub"));
         await File.WriteAllTextAsync(Path.Combine(www, "sub", "a <b>.txt"), "x");
+        using var certificates = new Zones.Tests.Tls.TestCertificates();
+        var (certificate, key) = certificates.WritePem(certificates.Server(), "server");
         var zones = Path.Combine(_folder, "zones.json");
         await File.WriteAllTextAsync(zones, $$"""
             { "Logging": { "LogLevel": { "Default": "Warning", "Zones.Server": "Information" } },
+              "Server": { "Tls": { "Certificate": { "Path": "{{certificate}}", "KeyPath": "{{key}}" },
+                                   "Sni": { "other.test": { "Path": "{{certificate}}", "KeyPath": "{{key}}" } },
+                                   "Hsts": { "MaxAge": "1.00:00:00" } } },
               "Zones": [
                 { "Prefix": "/hello", "Handler": "hello" },
                 { "Prefix": "/ws", "Handler": "websocket", "Endpoint": "echo" },
@@ -60,14 +65,15 @@ public sealed partial class NativeAotTests : IDisposable
             """);
 
         var binary = await PublishAsync();
-        using var native = Process.Start(new ProcessStartInfo(binary, ["--zones", zones, "--urls", "http://127.0.0.1:0"])
+        using var native = Process.Start(new ProcessStartInfo(binary, ["--zones", zones, "--urls", "http://127.0.0.1:0;https://127.0.0.1:0"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
         try
         {
-            var nativeUrl = await TestHost.ReadListeningUrlAsync(native);
+            var nativeUrls = await TestHost.ReadListeningUrlsAsync(native, 2);
+            var nativeUrl = nativeUrls[0];
             var jit = await TestHost.StartAsync(["--zones", zones, "--urls", "http://127.0.0.1:0"],
                 services => services.AddZoneHandler<Zones.Host.HelloHandler>("hello"));
             try
@@ -91,6 +97,12 @@ public sealed partial class NativeAotTests : IDisposable
                 var buffer = new byte[64];
                 var received = await socket.ReceiveAsync(buffer, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
                 Assert.Equal("native echo", Encoding.UTF8.GetString(buffer, 0, received.Count));
+
+                // TLS, with its configuration (nested objects and a dictionary) bound in the native build too.
+                using var tls = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, c, _, _) => certificates.Trusts(c) } });
+                using var secure = await tls.GetAsync(nativeUrls[1] + "/hello");
+                Assert.Equal("Hello, World!", await secure.Content.ReadAsStringAsync());
+                Assert.Equal("max-age=86400", Assert.Single(secure.Headers.GetValues("Strict-Transport-Security")));
             }
             finally
             {

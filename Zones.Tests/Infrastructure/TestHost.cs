@@ -32,23 +32,28 @@ public static partial class TestHost
     /// For the program started as a process: the URL from its "Now listening on:" line, read from
     /// its standard output (which is then drained so the process never blocks on it).
     /// </summary>
-    public static async Task<string> ReadListeningUrlAsync(System.Diagnostics.Process process)
+    public static async Task<string> ReadListeningUrlAsync(System.Diagnostics.Process process) => (await ReadListeningUrlsAsync(process, 1))[0];
+
+    /// <summary>The URLs of the first <paramref name="count"/> "Now listening on:" lines, in order.</summary>
+    public static async Task<IReadOnlyList<string>> ReadListeningUrlsAsync(System.Diagnostics.Process process, int count)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var urls = new List<string>();
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
             var match = ListeningLine().Match(line);
-            if (match.Success)
+            if (match.Success) urls.Add(match.Groups[1].Value);
+            if (urls.Count == count)
             {
                 _ = process.StandardOutput.ReadToEndAsync();
-                return match.Groups[1].Value;
+                return urls;
             }
         }
         var why = process.StartInfo.RedirectStandardError ? await process.StandardError.ReadToEndAsync() : "";
         throw new InvalidOperationException("The host exited without listening. " + why);
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: (http://\S+)")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: (https?://\S+)")]
     private static partial System.Text.RegularExpressions.Regex ListeningLine();
 
     /// <summary>A file of the repository (zones.json, www/chat.html…), found above the test binaries.</summary>
