@@ -218,4 +218,4 @@ if [ "$TESTS" != "$ALL_TESTS" ]; then MACHINE="$MACHINE with TESTS=\"$TESTS\""; 
 echo
 python3 bench/tools.py report "$RESULTS" "$OUT" "$MACHINE"
 echo
-echo "wrote bench/results.md"
+echo "wrote $OUT"
