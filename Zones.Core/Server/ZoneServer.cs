@@ -82,7 +82,7 @@ public sealed class ZoneServer : IAsyncDisposable
         var endpoints = urls.Select(u => new EndpointOptions { Url = u }).Concat(Options.Endpoints).ToList();
         try
         {
-            if (endpoints.Any(e => ListenAddress.IsHttps(e.Url!))) _certificates = new ServerCertificates(Options.Tls, Logger);
+            if (endpoints.Any(e => ListenAddress.IsHttps(e.Url!))) (_certificates = new ServerCertificates(Options.Tls, Logger)).Prepare();
             foreach (var endpoint in endpoints)
                 _listeners.AddRange(Listener.Bind(endpoint.Url!, ListenAddress.IsHttps(endpoint.Url!) ? TlsListenerFor(endpoint) : null));
         }
