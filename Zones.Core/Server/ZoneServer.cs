@@ -72,6 +72,14 @@ public sealed class ZoneServer : IAsyncDisposable
 
     internal ILogger AccessLogger { get; }
 
+    /// <summary>One access-log line (Information on "Zones.Access"); <paramref name="started"/> is the request's start timestamp, null when refused before it.</summary>
+    internal void LogAccess(IPEndPoint? remote, string requestLine, int status, long bytes, long? started)
+    {
+        if (!AccessLogger.IsEnabled(LogLevel.Information)) return;
+        var milliseconds = started is { } t ? System.Diagnostics.Stopwatch.GetElapsedTime(t).TotalMilliseconds : 0;
+        Log.Access(AccessLogger, remote?.ToString() ?? "-", requestLine, status, bytes, milliseconds);
+    }
+
     /// <summary>The fields every plain-HTTP response carries (Server).</summary>
     internal ResponseFields PlainFields { get; }
 
@@ -84,7 +92,7 @@ public sealed class ZoneServer : IAsyncDisposable
         try
         {
             if (Options.Tls.Acme is { } acme) _acme = AcmeFor(acme, endpoints);
-            if (endpoints.Any(e => ListenAddress.IsHttps(e.Url!))) _certificates = new ServerCertificates(Options.Tls, Logger, acme: _acme);
+            if (endpoints.Any(e => ListenAddress.IsHttps(e.Url!))) (_certificates = new ServerCertificates(Options.Tls, Logger, acme: _acme)).Prepare();
             foreach (var endpoint in endpoints)
                 _listeners.AddRange(Listener.Bind(endpoint.Url!, ListenAddress.IsHttps(endpoint.Url!) ? TlsListenerFor(endpoint) : null));
         }

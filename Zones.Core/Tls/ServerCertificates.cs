@@ -43,6 +43,12 @@ public sealed partial class ServerCertificates : IDisposable
         if (All().Any()) _reload = time.CreateTimer(_ => CheckForChanges(), null, options.ReloadCheckInterval, options.ReloadCheckInterval);
     }
 
+    /// <summary>Builds every certificate's handshake context in the background (see <see cref="LoadedCertificate.Prepare"/>); a server calls it once it starts.</summary>
+    public void Prepare()
+    {
+        foreach (var entry in All()) entry.Current.Prepare();
+    }
+
     /// <summary>True when at least one certificate is configured.</summary>
     public bool HasAny => _default is not null || _exact.Length > 0 || _wildcards.Length > 0 || _acme is not null;
 
@@ -85,7 +91,7 @@ public sealed partial class ServerCertificates : IDisposable
             if (hash == entry.Current.ContentHash || hash == entry.RefusedHash) continue;
             try
             {
-                var loaded = CertificateLoader.Load(entry.File, entry.Setting);
+                var loaded = CertificateLoader.Load(entry.File, entry.Setting).Prepare();
                 entry.Current = loaded;
                 entry.RefusedHash = null;
                 LogReloaded(_logger, entry.Setting, loaded.Leaf.Subject, loaded.Leaf.NotAfter.ToUniversalTime());
