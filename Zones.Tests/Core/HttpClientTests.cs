@@ -222,7 +222,7 @@ public sealed class HttpClientTests
         using var client = server.CreateClient();
         await client.GetStringAsync("/t?q=1");
         var line = await server.Logs.WaitForAsync(e => e.Category == "Zones.Access");
-        Assert.Matches(@"^127\.0\.0\.1:\d+ ""GET /t\?q=1 HTTP/1\.1"" 200 5 \d+\.\dms$", line.Message);
+        Assert.Matches(@"^127\.0\.0\.1:\d+ - ""GET /t\?q=1 HTTP/1\.1"" 200 5 \d+\.\dms$", line.Message);
     }
 
     [Fact]
