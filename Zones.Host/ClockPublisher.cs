@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Zones.Handlers.Feeds;
 
 namespace Zones.Host;
@@ -6,9 +8,10 @@ namespace Zones.Host;
 /// <summary>
 /// The demo's heartbeat: publishes the time to the "clock" feed every second, so /live.html has
 /// something to show over Server-Sent Events and /poll/clock over long-poll. The pattern for any
-/// background producer: take <see cref="IFeeds"/> from DI and publish.
+/// background producer: take <see cref="IFeeds"/> from DI and publish. While the feeds' backend
+/// (Redis) is down a tick is skipped, not queued: the next one says the time better.
 /// </summary>
-public sealed class ClockPublisher(IFeeds feeds) : BackgroundService
+public sealed partial class ClockPublisher(IFeeds feeds, ILogger<ClockPublisher> logger) : BackgroundService
 {
     public const string Feed = "clock";
 
@@ -17,10 +20,23 @@ public sealed class ClockPublisher(IFeeds feeds) : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
+        var missed = false;
         do
         {
-            feeds.Publish(Feed, "tick", DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            try
+            {
+                await feeds.PublishAsync(Feed, "tick", DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), stoppingToken);
+                missed = false;
+            }
+            catch (FeedsUnavailableException e)
+            {
+                if (!missed) LogSkipped(logger, e.Message); // once per outage, not every second
+                missed = true;
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    [LoggerMessage(LogLevel.Warning, "Clock ticks are skipped until the feeds are back: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string reason);
 }

@@ -54,7 +54,8 @@ public static class ZonesHost
 
         builder.Services.AddZones(builder.Configuration, zoneFile);
         builder.Services.AddBuiltInZoneHandlers();
-        builder.Services.Configure<FeedsOptions>(builder.Configuration.GetSection("Feeds"));
+        builder.Services.AddOptions<FeedsOptions>().Bind(builder.Configuration.GetSection("Feeds")).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<FeedsOptions>>(new ZoneFileValidator<FeedsOptions>(zoneFile, o => o.Validate()));
         builder.Services.PostConfigure<ServerOptions>(options =>
         {
             // ASP.NET Core's convention: --urls "http://127.0.0.1:8080;http://[::1]:8080".

@@ -5,7 +5,10 @@
 # turn (the order alternates between rounds), and prints one table of medians with the ratios
 # Zones / Kestrel and Zones / nginx. Writes bench/results.md. Stops every process it started.
 # Environment: DURATION (seconds per wrk/echo run, default 6), CONNS (wrk connections, 64),
-# IDLE (idle WebSocket connections, 10000), TESTS (space-separated subset), OUT (the report file).
+# IDLE (idle WebSocket connections, 10000), TESTS (space-separated subset), OUT (the report file),
+# PROFILES (the wrk load shapes: "t2c64" — CONNS connections on two wrk threads — and "t1c32",
+# one thread and 32 connections, which leaves a core to the server; each wrk test runs in each,
+# the second named TEST@t1c32).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
@@ -13,8 +16,19 @@ OUT=${OUT:-bench/results.md}
 DURATION=${DURATION:-6}
 CONNS=${CONNS:-64}
 IDLE=${IDLE:-10000}
-ALL_TESTS="plaintext static-1k static-10m ws-echo ws-idle-mem tls-plaintext tls-static-1k tls-static-10m tls-ws-echo tls-handshakes startup startup-aot"
+ALL_TESTS="plaintext pipelined conn-per-request static-1k static-mix static-10m ws-echo ws-idle-mem tls-plaintext tls-static-1k tls-static-10m tls-ws-echo tls-handshakes startup startup-aot"
 TESTS=${TESTS:-$ALL_TESTS}
+PROFILES=${PROFILES:-t2c64 t1c32}
+WRK_TESTS=" plaintext pipelined conn-per-request static-1k static-mix static-10m tls-plaintext tls-static-1k tls-static-10m tls-handshakes "
+# Each wrk test once per profile: the first profile keeps the plain name.
+expanded=""
+for test in $TESTS; do
+  expanded="$expanded $test"
+  if [[ "$WRK_TESTS" == *" $test "* ]]; then
+    for profile in ${PROFILES#* }; do [ "$profile" = "${PROFILES%% *}" ] || expanded="$expanded $test@$profile"; done
+  fi
+done
+TESTS=${expanded# }
 ZPORT=18080; KPORT=18081; NPORT=18082; ZTPORT=18443; KTPORT=18444
 WORK=$(mktemp -d /tmp/zones-bench.XXXX)
 chmod 755 "$WORK" # nginx workers run as nobody
@@ -48,6 +62,11 @@ WSLOAD="dotnet bench/WsLoad/bin/Release/net10.0/WsLoad.dll"
 mkdir -p "$WORK/www"
 head -c 1024 /dev/urandom | base64 -w 0 | head -c 1024 > "$WORK/www/1k.txt"
 head -c $((10 * 1024 * 1024)) /dev/urandom > "$WORK/www/10m.bin"
+# static-mix: 20 files from 0.5 KiB to 200 KiB (geometric steps), requested in turn (bench/mix.lua).
+mkdir -p "$WORK/www/mix"
+for i in $(seq 1 20); do
+  head -c "$(python3 -c "print(round(512 * 400 ** (($i - 1) / 19)))")" /dev/urandom > "$WORK/www/mix/$(printf %02d "$i").bin"
+done
 
 # One certificate for both servers' https listeners (ECDSA P-256, as a modern site would use).
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -keyout "$WORK/key.pem" -out "$WORK/cert.pem" \
@@ -112,21 +131,29 @@ start() { # server
 }
 stop() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
 
-wrk_rps() { # url
-  wrk -t2 -c"$CONNS" -d2s "$1" >/dev/null 2>&1 # warm-up (JIT, caches)
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" "$1" 2>/dev/null | awk '/Requests\/sec/ {print $2}'
+WRK_SHAPE=(-t2 -c"$CONNS")
+wrk_rps() { # url [wrk options…]
+  # --timeout: a 10 MiB response over TLS to 64 clients takes longer than wrk's 2 s default, and
+  # wrk would count it as an error and reconnect (which sometimes crashes wrk 4.1 over TLS).
+  wrk "${WRK_SHAPE[@]}" --timeout 30s -d2s "${@:2}" "$1" >/dev/null 2>&1 # warm-up (JIT, caches)
+  wrk "${WRK_SHAPE[@]}" --timeout 30s -d"${DURATION}s" "${@:2}" "$1" 2>/dev/null | awk '/Requests\/sec/ {print $2}'
 }
 
-measure() { # test server → prints one number
+measure() { # test[@profile] server → prints one number
   local port; port=$(port_of "$2")
   local tls; tls=$(tls_port_of "$2")
   case $1 in
+    *@t1c32) WRK_SHAPE=(-t1 -c32) ;;
+    *) WRK_SHAPE=(-t2 -c"$CONNS") ;;
+  esac
+  case ${1%@*} in
     tls-plaintext) wrk_rps "https://127.0.0.1:$tls/plaintext" ;;
     tls-static-1k) wrk_rps "https://127.0.0.1:$tls/1k.txt" ;;
     tls-static-10m) wrk_rps "https://127.0.0.1:$tls/10m.bin" ;;
-    tls-handshakes) # a new connection, so a full handshake, per request
-      wrk -t2 -c"$CONNS" -d2s -H "Connection: close" "https://127.0.0.1:$tls/plaintext" >/dev/null 2>&1
-      wrk -t2 -c"$CONNS" -d"${DURATION}s" -H "Connection: close" "https://127.0.0.1:$tls/plaintext" 2>/dev/null | awk '/Requests\/sec/ {print $2}' ;;
+    tls-handshakes) wrk_rps "https://127.0.0.1:$tls/plaintext" -H "Connection: close" ;; # a full handshake per request
+    pipelined) wrk_rps "http://127.0.0.1:$port/plaintext" -s bench/pipeline.lua ;;
+    conn-per-request) wrk_rps "http://127.0.0.1:$port/plaintext" -H "Connection: close" ;;
+    static-mix) wrk_rps "http://127.0.0.1:$port/" -s bench/mix.lua ;;
     tls-ws-echo)
       $WSLOAD echo "wss://127.0.0.1:$tls/ws" 16 128 2 >/dev/null 2>&1 || true
       $WSLOAD echo "wss://127.0.0.1:$tls/ws" 64 128 "$DURATION" 2>/dev/null | awk '/messages/ {print $2}' ;;
@@ -154,7 +181,7 @@ measure() { # test server → prints one number
   esac
 }
 
-servers_for() { case $1 in static-1k|static-10m) echo "zones kestrel nginx";; *) echo "zones kestrel";; esac; }
+servers_for() { case ${1%@*} in static-1k|static-mix|static-10m) echo "zones kestrel nginx";; *) echo "zones kestrel";; esac; }
 
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round of $ROUNDS"
@@ -184,11 +211,11 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 MACHINE="Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr), .NET SDK $(dotnet --version), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), nginx $(nginx -v 2>&1 | cut -d/ -f2).
-Settings: $ROUNDS rounds, ${DURATION}s per run after a 2 s warm-up, wrk -t2 -c$CONNS, WebSocket echo 64 clients × 128-byte messages, idle memory at $IDLE connections (RSS delta / connections).
+Settings: $ROUNDS rounds, ${DURATION}s per run after a 2 s warm-up, wrk -t2 -c$CONNS (TEST@t1c32: wrk -t1 -c32), pipelined: 16 requests per write, WebSocket echo 64 clients × 128-byte messages, idle memory at $IDLE connections (RSS delta / connections).
 Builds: throughput, memory and \`startup\` use \`dotnet build -c Release\` (JIT) for both; \`startup-aot\` uses \`dotnet publish -p:PublishAot=true\` for both. Kestrel is the \`dotnet new web\` builder (WebApplication.CreateBuilder) with /plaintext as raw middleware, UseStaticFiles and UseWebSockets.
 Command: \`bench/run.sh $ROUNDS\`" || true  # wrk -v exits 1; the line is still complete
 if [ "$TESTS" != "$ALL_TESTS" ]; then MACHINE="$MACHINE with TESTS=\"$TESTS\""; fi
 echo
 python3 bench/tools.py report "$RESULTS" "$OUT" "$MACHINE"
 echo
-echo "wrote bench/results.md"
+echo "wrote $OUT"

@@ -62,7 +62,7 @@ def report(results_file, out_md, machine):
     units = {"plaintext": "req/s", "static-1k": "req/s", "static-10m": "req/s", "ws-echo": "msg/s",
              "ws-idle-mem": "KiB/conn", "startup": "ms", "startup-aot": "ms",
              "tls-plaintext": "req/s", "tls-static-1k": "req/s", "tls-static-10m": "req/s", "tls-ws-echo": "msg/s",
-             "tls-handshakes": "handshakes/s"}
+             "tls-handshakes": "handshakes/s", "pipelined": "req/s", "conn-per-request": "req/s", "static-mix": "req/s"}
     better_low = {"ws-idle-mem", "startup", "startup-aot"}
     rows = []
     header = "| test | unit | Zones | Kestrel | nginx | Zones / Kestrel | Zones / nginx | runs |"
@@ -77,7 +77,7 @@ def report(results_file, out_md, machine):
                 return f"{med['zones'] / med[other]:.2f}×"
             return "–"
         n = max((len(v) for v in data.get(test, {}).values()), default=0)
-        rows.append(f"| {test} | {units.get(test, '')}{' (lower is better)' if test in better_low else ''} | {fmt('zones')} | {fmt('kestrel')} | {fmt('nginx')} | {ratio('kestrel')} | {ratio('nginx')} | {n} |")
+        rows.append(f"| {test} | {units.get(test.split('@')[0], '')}{' (lower is better)' if test in better_low else ''} | {fmt('zones')} | {fmt('kestrel')} | {fmt('nginx')} | {ratio('kestrel')} | {ratio('nginx')} | {n} |")
     table = "\n".join(rows)
     print(table)
     with open(out_md, "w") as f:

@@ -7,6 +7,9 @@ clock.addEventListener('tick', e => {
   $('clock').textContent = new Date(e.data).toLocaleTimeString();
   $('clock-id').textContent = e.lastEventId;
 });
+// An id the server no longer has all events after (a restart, a wiped Redis, a trimmed
+// history) gets zones-reset first: say so instead of pretending nothing was missed.
+clock.addEventListener('zones-reset', e => $('clock-state').textContent = `connected (history reset: ${JSON.parse(e.data).reason})`);
 clock.onopen = () => $('clock-state').textContent = 'connected';
 clock.onerror = () => $('clock-state').textContent = 'reconnecting…';
 
@@ -42,7 +45,7 @@ $('publish').addEventListener('submit', async e => {
     const url = after === null ? '/poll/clock' : `/poll/clock?after=${after}`;
     const response = await fetch(url, { cache: 'no-store' });
     if (response.status === 200) {
-      const events = await response.json();
+      const events = await response.json(); // a zones-reset may come first: its id is where to go on from
       const last = events[events.length - 1];
       $('polled').textContent = `${last.data} (id ${last.id})`;
       after = last.id;

@@ -45,10 +45,12 @@ internal sealed class Http1Output : IResponseSink
 
     /// <summary>
     /// Writes a response: head, then (unless HEAD, or a status without content) the body in its
-    /// framing, then flushes. The body is disposed however it ends. Returns the body bytes sent
-    /// and whether the connection must close after it (a close-delimited or short body).
+    /// framing, then flushes — unless <paramref name="flush"/> is false: a pipelined request is
+    /// already waiting, and its answer goes out in the same write (<see cref="HasUnflushed"/>).
+    /// The body is disposed however it ends. Returns the body bytes sent and whether the
+    /// connection must close after it (a close-delimited or short body).
     /// </summary>
-    public async ValueTask<ResponseWritten> WriteResponseAsync(HttpRequest request, ZoneResponse response, ZoneState? state, bool keepAlive, CancellationToken cancellationToken)
+    public async ValueTask<ResponseWritten> WriteResponseAsync(HttpRequest request, ZoneResponse response, ZoneState? state, bool keepAlive, bool flush, CancellationToken cancellationToken)
     {
         var body = response.Body;
         try
@@ -82,7 +84,7 @@ internal sealed class Http1Output : IResponseSink
                     written = EndBody(request, length, closeDelimited);
                 }
             }
-            await FlushAsync(cancellationToken);
+            if (flush || written.MustClose) await FlushAsync(cancellationToken);
             return written;
         }
         finally
@@ -198,6 +200,9 @@ internal sealed class Http1Output : IResponseSink
         _pipe.Write(data);
         return FlushAsync(cancellationToken);
     }
+
+    /// <summary>True while responses of a pipelined batch wait in the buffer for the batch's one write.</summary>
+    public bool HasUnflushed => _pipe.CanGetUnflushedBytes && _pipe.UnflushedBytes > 0;
 
     /// <summary>Sends what is buffered. While it waits, the deadlines judge the client's progress.</summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.Logging;
 using Zones.Http;
 using Zones.Pipeline;
 using Zones.Tls;
@@ -24,10 +23,10 @@ internal sealed class HttpConnection : IZoneConnection
     private readonly PipeReader _input;
     private readonly Http1Output _output;
     private readonly ConnectionDeadlines _deadlines;
-    private readonly HeaderValueCache _headerCache = new();
     private readonly RequestBodyReader _body;
     private readonly DisconnectWatch _watch;
-    private HeadScanner _scanner;
+    private readonly PipelinedBatch _batch;
+    private readonly RequestHeadReader _heads;
     private HttpRequest? _watchable;     // the request whose zones are running, while they run
     private TakeOverStream? _takeOver;   // the stream of the take-over in progress
     private bool _lingerOnClose;
@@ -49,6 +48,8 @@ internal sealed class HttpConnection : IZoneConnection
         Lifetime = new ConnectionLifetime(socket, _input, _deadlines, server.Logger, id);
         _body = new RequestBodyReader(new BodyInput(_input, server.Options.Limits, _output, _deadlines, Lifetime));
         _watch = new DisconnectWatch(_input, Lifetime.CancelAborted);
+        _batch = new PipelinedBatch(_input, _output, Lifetime);
+        _heads = new RequestHeadReader(_input, _batch, server.Options.Limits, _deadlines, Lifetime, server.Logger, id, RemoteEndPoint);
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
         LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
     }
@@ -78,7 +79,7 @@ internal sealed class HttpConnection : IZoneConnection
             }
             for (var first = true; ; first = false)
             {
-                var request = await ReadRequestAsync(first);
+                var request = await _heads.ReadAsync(first);
                 if (request is null) break;
                 current = request;
                 bool keepAlive;
@@ -119,80 +120,6 @@ internal sealed class HttpConnection : IZoneConnection
         }
     }
 
-    // ---- reading a request head ---------------------------------------------------------
-
-    /// <summary>The next request's head, or null when the connection ends quietly (closed or idle between requests, or stopping).</summary>
-    // Pooled: this method waits for the network on every request, and a fresh box each time
-    // would be the largest allocation of a keep-alive request.
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<HttpRequest?> ReadRequestAsync(bool firstRequest)
-    {
-        var limits = Limits;
-        _scanner.Reset();
-        var sawBytes = false;
-        _deadlines.ArmRead(firstRequest ? limits.RequestHeadersTimeout : limits.KeepAliveTimeout);
-        try
-        {
-            while (true)
-            {
-                // Idle between requests: a graceful shutdown may close us right here.
-                if (!sawBytes && !Lifetime.EnterIdle()) return null;
-                ReadResult result;
-                try { result = await _input.ReadAsync(); }
-                finally { Lifetime.LeaveIdle(); }
-
-                var buffer = result.Buffer;
-                if (result.IsCanceled)
-                {
-                    _input.AdvanceTo(buffer.Start, buffer.End);
-                    if (_deadlines.ReadTimedOut)
-                    {
-                        if (!sawBytes && buffer.IsEmpty) return null; // idle keep-alive connection: close quietly
-                        throw new BadHttpRequestException(408, "The request head took too long to arrive.");
-                    }
-                    if (StopRequested && buffer.IsEmpty) return null;
-                    continue;
-                }
-                if (!sawBytes && !buffer.IsEmpty)
-                {
-                    sawBytes = true;
-                    if (!firstRequest) _deadlines.ArmRead(limits.RequestHeadersTimeout);
-                }
-
-                bool complete;
-                long headEnd;
-                try
-                {
-                    complete = _scanner.TryFindEnd(buffer, limits, out headEnd);
-                }
-                catch (BadHttpRequestException)
-                {
-                    _input.AdvanceTo(buffer.Start, buffer.End);
-                    throw;
-                }
-                if (complete)
-                {
-                    try { return new HttpRequest(RequestHeadParser.Parse(buffer.Slice(_scanner.HeadStart, headEnd - _scanner.HeadStart), _headerCache)); }
-                    finally { _input.AdvanceTo(buffer.GetPosition(headEnd)); }
-                }
-
-                var unfinished = buffer.Length - _scanner.HeadStart;
-                _input.AdvanceTo(buffer.Start, buffer.End);
-                if (!result.IsCompleted) continue;
-                // The client stopped sending midway. With its request line there is something to
-                // answer (400); before that there is not even a request: close quietly.
-                if (unfinished == 0) return null;
-                if (_scanner.SawRequestLine) throw BadHttpRequestException.Bad("The connection closed in the middle of a request head.");
-                Log.ClosedInRequestLine(_server.Logger, Id, RemoteEndPoint);
-                return null;
-            }
-        }
-        finally
-        {
-            _deadlines.DisarmRead();
-        }
-    }
-
     // ---- one request ----------------------------------------------------------------------
 
     /// <summary>Runs the zones for <paramref name="request"/> and sends their answer (or runs the take-over); true when the connection can carry another request.</summary>
@@ -209,6 +136,8 @@ internal sealed class HttpConnection : IZoneConnection
         _server.Metrics.RequestStarted();
         if (request.ContentLength > Limits.MaxRequestBodySize)
             throw new BadHttpRequestException(413, "The request body is too large.");
+        // The zones may write (100 Continue) or wait while they read a body: the batch goes first.
+        if (request.HasBody && _output.HasUnflushed) await _output.FlushAsync(Lifetime.Aborted);
 
         ZoneResponse response;
         ZoneState? responder = null;
@@ -247,7 +176,8 @@ internal sealed class HttpConnection : IZoneConnection
         _watchable = request;
         try
         {
-            return await ZonePipeline.RunAsync(_server.Table, new ZoneState(request), _server.Services, Lifetime.Aborted, _server.StoppingToken, this);
+            var zones = ZonePipeline.RunAsync(_server.Table, new ZoneState(request), _server.Services, Lifetime.Aborted, _server.StoppingToken, this);
+            return request.HasBody ? await zones : await _batch.WhileWaitingAsync(zones);
         }
         finally
         {
@@ -278,7 +208,9 @@ internal sealed class HttpConnection : IZoneConnection
             else if (!keepAlive) _lingerOnClose = true;
         }
 
-        var written = await _output.WriteResponseAsync(request, response, responder, keepAlive, Lifetime.Aborted);
+        // A pipelined request already here: this answer leaves with the next one's.
+        var flush = !keepAlive || !_body.IsComplete || !_batch.NextRequestArrived();
+        var written = await _output.WriteResponseAsync(request, response, responder, keepAlive, flush, Lifetime.Aborted);
         _server.Metrics.ResponseSent(response.Status, written.Bytes);
         if (written.MustClose) keepAlive = false;
         if (keepAlive && !_body.IsComplete && !await _body.DrainAsync(limits.MaxDrainSize))
@@ -298,13 +230,8 @@ internal sealed class HttpConnection : IZoneConnection
         catch (Exception e) { Log.RequestCleanupFailed(_server.Logger, request.ToString(), e); }
     }
 
-    private void AccessLog(string requestLine, string? user, int status, long bytes, long? started)
-    {
-        var logger = _server.AccessLogger;
-        if (!logger.IsEnabled(LogLevel.Information)) return;
-        var milliseconds = started is { } t ? Stopwatch.GetElapsedTime(t).TotalMilliseconds : 0;
-        Log.Access(logger, RemoteEndPoint?.ToString() ?? "-", AccessLogFields.User(user), requestLine, status, bytes, milliseconds);
-    }
+    private void AccessLog(string requestLine, string? user, int status, long bytes, long? started) =>
+        _server.LogAccess(RemoteEndPoint, requestLine, user, status, bytes, started);
 
     // ---- take-over ------------------------------------------------------------------------
 

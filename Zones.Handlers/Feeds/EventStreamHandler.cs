@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Zones.Http;
 
@@ -26,24 +25,28 @@ public sealed partial class EventStreamHandler : IZoneHandler
         if (options.Feed is not null) feeds.Declare(options.Feed);
     }
 
-    public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
+    public async ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         var feed = FeedZone.FeedOf(context, _options.Feed);
         if (feed is null) return ZoneResult.Pass;
         if (context.Request.Method != HttpMethods.Get) return ZoneResult.Respond(ZoneResponse.MethodNotAllowed("GET"));
-        if (!_feeds.Exists(feed)) return FeedZone.NoSuchFeed(feed);
+        if (await FeedZone.CheckExistsAsync(_feeds, feed, context.RequestAborted) is { } refusal) return refusal;
         var lastEventId = LastEventId(context.Request);
         return ZoneResult.TakeOver(t => StreamAsync(t, feed, lastEventId));
     }
 
-    /// <summary>The Last-Event-ID header a reconnecting EventSource sends (or ?lastEventId= for clients that cannot set headers).</summary>
-    private static long? LastEventId(HttpRequest request)
+    /// <summary>
+    /// The Last-Event-ID header a reconnecting EventSource sends (or ?lastEventId= for clients that
+    /// cannot set headers). One that is not an id this server could have given is ignored: the
+    /// client is served as a new one.
+    /// </summary>
+    private static FeedPosition? LastEventId(HttpRequest request)
     {
         var text = request.Headers[HeaderNames.LastEventId] ?? request.Query["lastEventId"];
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+        return FeedPosition.TryParse(text, out var position) ? position : null;
     }
 
-    private async Task StreamAsync(TakeOverContext t, string feed, long? lastEventId)
+    private async Task StreamAsync(TakeOverContext t, string feed, FeedPosition? lastEventId)
     {
         using var subscription = _feeds.Subscribe(feed, lastEventId, _options.ReplayCount);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(t.ConnectionAborted, t.ServerStopping, subscription.Dropped);

@@ -2,22 +2,25 @@
 namespace Zones.Handlers.Feeds;
 
 /// <summary>
-/// One named feed: the id counter, the replay buffer, the subscribers and a signal for
-/// long-pollers. Everything that must be seen in one order (an id, the buffer, delivery to
-/// subscribers) happens under one lock, so a subscriber that joins with a cursor never misses
-/// or repeats an event.
+/// One named feed of the in-process backend: its epoch (chosen when the feed is created, so ids
+/// from an earlier run of the process are recognised as such), the offset counter, the replay
+/// buffer, the subscribers and a signal for long-pollers. Everything that must be seen in one
+/// order (an offset, the buffer, delivery to subscribers) happens under one lock, so a
+/// subscriber that joins with a position never misses or repeats an event.
 /// </summary>
 internal sealed class Feed(string name, int bufferSize, int queueSize)
 {
     private readonly Lock _lock = new();
     private readonly Queue<FeedEvent> _buffer = new();
     private readonly List<FeedSubscription> _subscribers = [];
+    private readonly string _epoch = FeedPosition.NewEpoch();
     private TaskCompletionSource _published = NewSignal();
-    private long _lastId;
+    private long _lastOffset;
 
     public string Name { get; } = name;
 
-    public long LastId { get { lock (_lock) return _lastId; } }
+    /// <summary>The position of the latest event (offset 0 before the first).</summary>
+    public FeedPosition Head { get { lock (_lock) return new FeedPosition(_epoch, _lastOffset); } }
 
     public int SubscriberCount { get { lock (_lock) return _subscribers.Count; } }
 
@@ -28,7 +31,7 @@ internal sealed class Feed(string name, int bufferSize, int queueSize)
         List<FeedSubscription>? dropped = null;
         lock (_lock)
         {
-            published = new FeedEvent(Name, ++_lastId, eventName, data, DateTimeOffset.UtcNow);
+            published = new FeedEvent(Name, new FeedPosition(_epoch, ++_lastOffset), eventName, data, DateTimeOffset.UtcNow);
             _buffer.Enqueue(published);
             while (_buffer.Count > bufferSize) _buffer.Dequeue();
             for (var i = _subscribers.Count - 1; i >= 0; i--)
@@ -46,11 +49,11 @@ internal sealed class Feed(string name, int bufferSize, int queueSize)
         return published;
     }
 
-    public FeedSubscription Subscribe(long? after, int replayLast)
+    public FeedSubscription Subscribe(FeedPosition? after, int replayLast)
     {
         lock (_lock)
         {
-            var replay = after is { } cursor ? SinceLocked(cursor, int.MaxValue) : LastLocked(replayLast);
+            var replay = after is { } position ? ResumeLocked(position, int.MaxValue) : LastLocked(replayLast);
             var subscription = new FeedSubscription(Name, queueSize + replay.Count, Leave);
             foreach (var e in replay) subscription.TryDeliver(e);
             _subscribers.Add(subscription);
@@ -58,17 +61,20 @@ internal sealed class Feed(string name, int bufferSize, int queueSize)
         }
     }
 
-    public IReadOnlyList<FeedEvent> Since(long after, int max)
+    /// <summary>The events after <paramref name="after"/> (null: everything kept), at most <paramref name="max"/>, a reset first when some are gone.</summary>
+    public IReadOnlyList<FeedEvent> Since(FeedPosition? after, int max)
     {
-        lock (_lock) return SinceLocked(after, max);
+        lock (_lock) return after is { } position ? ResumeLocked(position, max) : ReadLocked(0, max);
     }
 
-    public async Task<IReadOnlyList<FeedEvent>> WaitAsync(long after, TimeSpan timeout, int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FeedEvent>> WaitAsync(FeedPosition? after, TimeSpan timeout, int max, CancellationToken cancellationToken)
     {
         Task next;
+        FeedPosition position;
         lock (_lock)
         {
-            var ready = SinceLocked(after, max);
+            position = after ?? new FeedPosition(_epoch, _lastOffset); // no position: what comes next
+            var ready = ResumeLocked(position, max);
             if (ready.Count > 0) return ready;
             next = _published.Task;
         }
@@ -80,7 +86,7 @@ internal sealed class Feed(string name, int bufferSize, int queueSize)
         {
             return [];
         }
-        return Since(after, max);
+        return Since(position, max);
     }
 
     private void Leave(FeedSubscription subscription)
@@ -88,14 +94,15 @@ internal sealed class Feed(string name, int bufferSize, int queueSize)
         lock (_lock) _subscribers.Remove(subscription);
     }
 
-    private List<FeedEvent> SinceLocked(long after, int max)
+    private IReadOnlyList<FeedEvent> ResumeLocked(FeedPosition after, int max) =>
+        FeedHistory.Resume(Name, after, _epoch, _lastOffset, ReadLocked(FeedHistory.ReadFrom(after, _epoch, _lastOffset), max));
+
+    private List<FeedEvent> ReadLocked(long afterOffset, int max)
     {
-        // An id larger than any given out comes from before a restart: everything buffered is new to that client.
-        if (after > _lastId) after = 0;
         var list = new List<FeedEvent>();
         foreach (var e in _buffer)
         {
-            if (e.Id <= after) continue;
+            if (e.Offset <= afterOffset) continue;
             if (list.Count >= max) break;
             list.Add(e);
         }

@@ -5,7 +5,7 @@ namespace Zones.Handlers.Feeds;
 /// <summary>
 /// Events as JSON, the one shape every non-SSE subscriber gets: long-poll answers an array of
 /// them, the WebSocket feed endpoint sends one per message —
-/// <c>{"id":42,"event":"message","data":"…","time":"…"}</c>.
+/// <c>{"id":"k3f9a2qx:42","event":"message","data":"…","time":"…"}</c>.
 /// </summary>
 internal static class FeedJson
 {
@@ -31,7 +31,7 @@ internal static class FeedJson
     private static void Write(Utf8JsonWriter json, FeedEvent e)
     {
         json.WriteStartObject();
-        json.WriteNumber("id", e.Id);
+        json.WriteString("id", e.Id);
         json.WriteString("event", e.Name);
         json.WriteString("data", e.Data);
         json.WriteString("time", e.Time);

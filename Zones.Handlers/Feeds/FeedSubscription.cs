@@ -15,7 +15,12 @@ public sealed class FeedSubscription : IDisposable
     private readonly Action<FeedSubscription> _leave;
     private int _ended;
 
-    internal FeedSubscription(string feed, int capacity, Action<FeedSubscription> leave)
+    /// <summary>
+    /// For <see cref="IFeeds"/> backends: a subscription to <paramref name="feed"/> whose queue holds
+    /// <paramref name="capacity"/> events; <paramref name="leave"/> runs once when the subscriber
+    /// disposes it (not when the backend drops it).
+    /// </summary>
+    public FeedSubscription(string feed, int capacity, Action<FeedSubscription> leave)
     {
         Feed = feed;
         _leave = leave;
@@ -40,11 +45,31 @@ public sealed class FeedSubscription : IDisposable
     /// <summary>Reads events until the subscription ends (disposed: the loop ends; dropped: it throws <see cref="FeedSubscriberDroppedException"/>).</summary>
     public IAsyncEnumerable<FeedEvent> ReadAllAsync(CancellationToken cancellationToken = default) => _queue.Reader.ReadAllAsync(cancellationToken);
 
-    /// <summary>Called by the feed under its lock; false means the queue is full.</summary>
-    internal bool TryDeliver(FeedEvent e) => _queue.Writer.TryWrite(e);
+    /// <summary>True once the subscriber disposed it or the backend dropped it: nothing more is delivered.</summary>
+    public bool IsEnded => Volatile.Read(ref _ended) == 1;
 
-    /// <summary>Called by the feed after it removed this subscriber for falling behind.</summary>
-    internal void Drop()
+    /// <summary>For backends, live delivery: queues the event without waiting; false means the queue is full (drop the subscriber) or the subscription ended.</summary>
+    public bool TryDeliver(FeedEvent e) => _queue.Writer.TryWrite(e);
+
+    /// <summary>
+    /// For backends, catching up from history: waits for room in the queue, so a resume is paced
+    /// by its reader instead of overflowing it. False when the subscription ended meanwhile.
+    /// </summary>
+    public async ValueTask<bool> DeliverAsync(FeedEvent e, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _queue.Writer.WriteAsync(e, cancellationToken);
+            return true;
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>For backends, after they removed this subscriber for falling behind: its reader learns why it ends.</summary>
+    public void Drop()
     {
         if (Interlocked.Exchange(ref _ended, 1) == 1) return;
         _queue.Writer.TryComplete(new FeedSubscriberDroppedException(Feed));

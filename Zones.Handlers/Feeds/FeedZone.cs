@@ -1,3 +1,4 @@
+using Zones.Http;
 
 namespace Zones.Handlers.Feeds;
 
@@ -24,4 +25,21 @@ internal static class FeedZone
 
     public static ZoneResult NoSuchFeed(string name) =>
         ZoneResult.Respond(ZoneResponse.ForStatus(404, $"There is no feed \"{name}\"."));
+
+    /// <summary>404 for a feed that does not exist, 503 when the backend cannot say; null when it exists.</summary>
+    public static async ValueTask<ZoneResult?> CheckExistsAsync(IFeeds feeds, string feed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await feeds.ExistsAsync(feed, cancellationToken) ? null : NoSuchFeed(feed);
+        }
+        catch (FeedsUnavailableException e)
+        {
+            return Unavailable(e);
+        }
+    }
+
+    /// <summary>503 with Retry-After and the backend's reason: the store is down, the client may try again.</summary>
+    public static ZoneResult Unavailable(FeedsUnavailableException e) =>
+        ZoneResult.Respond(ZoneResponse.ForStatus(503, e.Message).WithHeader(HeaderNames.RetryAfter, "1"));
 }

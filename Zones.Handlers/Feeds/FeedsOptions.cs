@@ -15,6 +15,18 @@ public sealed class FeedsOptions
 
     /// <summary>Feeds that exist from the start, so clients can subscribe before anything is published.</summary>
     public List<string> Names { get; set; } = [];
+
+    /// <summary>What is wrong with these options, as "Feeds:Key …" sentences; none when they are good.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (BufferSize < 1) yield return "Feeds:BufferSize must be at least 1.";
+        if (SubscriberQueueSize < 1) yield return "Feeds:SubscriberQueueSize must be at least 1.";
+        if (MaxFeeds < 1) yield return "Feeds:MaxFeeds must be at least 1.";
+        foreach (var name in Names)
+        {
+            if (!FeedNames.IsValid(name)) yield return $"Feeds:Names: \"{name}\" is not a valid feed name: use 1 to {FeedNames.MaxLength} letters, digits, '.', '_', '-' or '~'.";
+        }
+    }
 }
 
 /// <summary>What names feeds and events may have: letters, digits and <c>. _ - ~</c>, 1 to 100 of them — safe in a URL path segment and on an SSE "event:" line.</summary>
@@ -32,9 +44,22 @@ public static class FeedNames
         return true;
     }
 
-    internal static void Check(string name, string what)
+    /// <summary>An event name a publisher may use: a valid name that is not the reserved <see cref="FeedHistory.ResetEvent"/>.</summary>
+    public static bool IsPublishable(string? eventName) => IsValid(eventName) && eventName != FeedHistory.ResetEvent;
+
+    /// <summary>Throws <see cref="ArgumentException"/> (parameter "feed") for a name that is not valid.</summary>
+    public static void CheckFeedName(string name)
     {
         if (!IsValid(name))
-            throw new ArgumentException($"{what} \"{name}\" is not valid: use 1 to {MaxLength} letters, digits, '.', '_', '-' or '~'.", what == "Feed name" ? "feed" : "eventName");
+            throw new ArgumentException($"Feed name \"{name}\" is not valid: use 1 to {MaxLength} letters, digits, '.', '_', '-' or '~'.", "feed");
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> (parameter "eventName") for a name that is not valid or is reserved.</summary>
+    public static void CheckEventName(string name)
+    {
+        if (!IsValid(name))
+            throw new ArgumentException($"Event name \"{name}\" is not valid: use 1 to {MaxLength} letters, digits, '.', '_', '-' or '~'.", "eventName");
+        if (name == FeedHistory.ResetEvent)
+            throw new ArgumentException($"Event name \"{name}\" is reserved: the feeds send it themselves when a client's history is gone.", "eventName");
     }
 }

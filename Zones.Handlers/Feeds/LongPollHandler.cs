@@ -1,13 +1,13 @@
-using System.Globalization;
 using Zones.Http;
 
 namespace Zones.Handlers.Feeds;
 
 /// <summary>
 /// AJAX long-poll, Wibble's <c>icc get</c> with a timeout: <c>GET /poll/news?after=41</c> answers
-/// at once with the events after id 41 if there are any, else waits up to Timeout for the next
-/// one — 200 with a JSON array <c>[{"id":42,"event":"message","data":"…","time":"…"}]</c>, or
-/// 204 when nothing came. Without <c>after</c> it waits for the next event.
+/// at once with the events after that id if there are any, else waits up to Timeout for the next
+/// one — 200 with a JSON array <c>[{"id":"k3f9a2qx:42","event":"message","data":"…","time":"…"}]</c>,
+/// or 204 when nothing came. Without <c>after</c> it waits for the next event. An id whose events
+/// are no longer all kept answers a zones-reset event first (see <see cref="FeedHistory"/>).
 /// </summary>
 public sealed class LongPollHandler : IZoneHandler
 {
@@ -26,13 +26,15 @@ public sealed class LongPollHandler : IZoneHandler
         var feed = FeedZone.FeedOf(context, _options.Feed);
         if (feed is null) return ZoneResult.Pass;
         if (context.Request.Method != HttpMethods.Get) return ZoneResult.Respond(ZoneResponse.MethodNotAllowed("GET"));
-        if (!_feeds.Exists(feed)) return FeedZone.NoSuchFeed(feed);
+        if (await FeedZone.CheckExistsAsync(_feeds, feed, context.RequestAborted) is { } refusal) return refusal;
 
-        long after;
-        var afterText = context.Request.Query["after"];
-        if (afterText is null) after = _feeds.LastId(feed);
-        else if (!long.TryParse(afterText, NumberStyles.None, CultureInfo.InvariantCulture, out after))
-            return ZoneResult.Respond(ZoneResponse.ForStatus(400, "\"after\" must be an event id (a whole number of 0 or more)."));
+        FeedPosition? after = null;
+        if (context.Request.Query["after"] is { } afterText)
+        {
+            if (!FeedPosition.TryParse(afterText, out var position))
+                return ZoneResult.Respond(ZoneResponse.ForStatus(400, "\"after\" must be an event id as the feed gave it (EPOCH:OFFSET, e.g. k3f9a2qx:41)."));
+            after = position;
+        }
 
         // A client that gives up (a closed tab) frees its connection now, not at the timeout; a
         // shutdown ends the wait early with whatever there is (usually nothing: 204), so polls
@@ -43,6 +45,7 @@ public sealed class LongPollHandler : IZoneHandler
         {
             try { events = await _feeds.WaitAsync(feed, after, _options.Timeout, _options.MaxEvents, wait.Token); }
             catch (OperationCanceledException) when (context.ServerStopping.IsCancellationRequested) { events = []; }
+            catch (FeedsUnavailableException e) { return FeedZone.Unavailable(e); }
         }
         var response = events.Count == 0 ? new ZoneResponse(204) : ZoneResponse.Bytes(FeedJson.Array(events), "application/json");
         return ZoneResult.Respond(response.WithHeader(HeaderNames.CacheControl, "no-store"));

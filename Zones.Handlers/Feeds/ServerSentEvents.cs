@@ -14,7 +14,7 @@ internal static class ServerSentEvents
     public static void WriteEvent(IBufferWriter<byte> output, FeedEvent e)
     {
         Write(output, "id: ");
-        Write(output, e.Id.ToString(CultureInfo.InvariantCulture));
+        Write(output, e.Id);
         Write(output, "\n");
         if (e.Name != FeedEvent.DefaultName)
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.WebSockets;
 using Zones.Handlers.Feeds;
 
@@ -8,7 +7,8 @@ namespace Zones.Handlers.WebSockets;
 /// A WebSocket view of a feed — the third kind of subscriber beside eventstream and longpoll, so
 /// one publish reaches all three. Connect with <c>?feed=NAME</c> (and <c>&amp;after=ID</c> to resume);
 /// every event arrives as one text message, the JSON object long-poll uses:
-/// <c>{"id":3,"event":"tick","data":"…","time":"…"}</c>. The socket only listens: what the client
+/// <c>{"id":"k3f9a2qx:3","event":"tick","data":"…","time":"…"}</c> (a resume whose events are not all
+/// kept gets a zones-reset event first). The socket only listens: what the client
 /// sends is ignored (publishing stays with the publish zone and its loopback rule). A client that
 /// falls behind the feed is closed with 1008, like any WebSocket that does not read.
 /// </summary>
@@ -19,13 +19,23 @@ public sealed class FeedEndpoint(IFeeds feeds) : WebSocketEndpoint
     public override async ValueTask OnConnectedAsync(WebSocketConnection connection)
     {
         var feed = connection.Query("feed");
-        if (feed is null || !FeedNames.IsValid(feed) || !feeds.Exists(feed))
+        bool exists;
+        try
+        {
+            exists = feed is not null && FeedNames.IsValid(feed) && await feeds.ExistsAsync(feed);
+        }
+        catch (FeedsUnavailableException)
+        {
+            await connection.CloseAsync((WebSocketCloseStatus)WebSocketCloseCodes.TryAgainLater, "The feeds are unavailable; try again later.");
+            return;
+        }
+        if (!exists)
         {
             await connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, feed is null ? "Name a feed: ?feed=NAME" : "There is no such feed.");
             return;
         }
-        long? after = long.TryParse(connection.Query("after"), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
-        var subscription = feeds.Subscribe(feed, after);
+        FeedPosition? after = FeedPosition.TryParse(connection.Query("after"), out var position) ? position : null;
+        var subscription = feeds.Subscribe(feed!, after);
         connection.Items[SubscriptionKey] = subscription;
         _ = ForwardAsync(connection, subscription);
     }

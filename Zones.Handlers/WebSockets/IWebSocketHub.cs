@@ -13,7 +13,7 @@ public interface IWebSocketHub
     /// <summary>The open connections of an endpoint (a snapshot).</summary>
     IReadOnlyList<WebSocketConnection> GetConnections(string endpoint);
 
-    /// <summary>The connections in a group (a snapshot).</summary>
+    /// <summary>The connections in a group on this instance (a snapshot).</summary>
     IReadOnlyList<WebSocketConnection> GetGroup(string group);
 
     /// <summary>Adds the connection to a group; it leaves every group when it closes. False if it was already in.</summary>
@@ -21,10 +21,13 @@ public interface IWebSocketHub
 
     bool RemoveFromGroup(WebSocketConnection connection, string group);
 
-    /// <summary>Queues a message to every connection of an endpoint; returns how many took it. <paramref name="data"/> must never change afterwards.</summary>
+    /// <summary>Queues a message to every connection of an endpoint on this instance; returns how many took it. <paramref name="data"/> must never change afterwards.</summary>
     int Broadcast(string endpoint, WebSocketMessageType type, ReadOnlyMemory<byte> data, WebSocketConnection? except = null);
 
-    /// <summary>Queues a message to every connection in a group; returns how many took it. <paramref name="data"/> must never change afterwards.</summary>
+    /// <summary>
+    /// Queues a message to every connection in a group — on every instance, when the hub has a
+    /// backplane — and returns how many here took it. <paramref name="data"/> must never change afterwards.
+    /// </summary>
     int SendToGroup(string group, WebSocketMessageType type, ReadOnlyMemory<byte> data, WebSocketConnection? except = null);
 }
 

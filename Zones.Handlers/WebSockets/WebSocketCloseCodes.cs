@@ -12,6 +12,9 @@ public static class WebSocketCloseCodes
     /// <summary>1006: the connection ended without a close frame (reported to OnClosedAsync, never sent).</summary>
     public const int Abnormal = 1006;
 
+    /// <summary>1013: the server cannot serve this now (a backend it needs is down); the client may try again later.</summary>
+    public const int TryAgainLater = 1013;
+
     /// <summary>A close reason is at most 123 bytes: a control frame carries 125, two of them the code.</summary>
     public const int MaxReasonBytes = 123;
 

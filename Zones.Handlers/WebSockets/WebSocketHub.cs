@@ -3,14 +3,25 @@ using System.Net.WebSockets;
 
 namespace Zones.Handlers.WebSockets;
 
-/// <summary>The process's <see cref="IWebSocketHub"/>: sets of connections by endpoint and by group.</summary>
+/// <summary>
+/// The process's <see cref="IWebSocketHub"/>: sets of connections by endpoint and by group. With
+/// an <see cref="IWebSocketBackplane"/> (Zones.Redis), groups span every instance sharing it:
+/// a group message reaches its members here and, through the backplane, everywhere else.
+/// </summary>
 public sealed class WebSocketHub : IWebSocketHub
 {
+    private readonly IWebSocketBackplane? _backplane;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, WebSocketConnection>> _endpoints = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, WebSocketConnection>> _groups = new(StringComparer.Ordinal);
     // Membership changes take this lock so that a group emptied by one connection leaving is not
     // dropped while another joins it; sends only read, without it.
     private readonly object _membership = new();
+
+    public WebSocketHub(IWebSocketBackplane? backplane = null)
+    {
+        _backplane = backplane;
+        backplane?.Attach(ReceiveFromPeers);
+    }
 
     public IReadOnlyList<WebSocketConnection> GetConnections(string endpoint) =>
         _endpoints.TryGetValue(endpoint, out var set) ? [.. set.Values] : [];
@@ -26,7 +37,12 @@ public sealed class WebSocketHub : IWebSocketHub
         {
             // A connection that already ended would never leave the group again.
             if (!IsRegistered(connection) || !connection.AddGroup(group)) return false;
-            _groups.GetOrAdd(group, _ => new())[connection.Id] = connection;
+            if (!_groups.TryGetValue(group, out var set))
+            {
+                _groups[group] = set = new();
+                _backplane?.Join(group); // under the lock: joins and leaves reach the backplane in their order
+            }
+            set[connection.Id] = connection;
             return true;
         }
     }
@@ -45,8 +61,17 @@ public sealed class WebSocketHub : IWebSocketHub
     public int Broadcast(string endpoint, WebSocketMessageType type, ReadOnlyMemory<byte> data, WebSocketConnection? except = null) =>
         _endpoints.TryGetValue(endpoint, out var set) ? SendAll(set, type, data, except) : 0;
 
-    public int SendToGroup(string group, WebSocketMessageType type, ReadOnlyMemory<byte> data, WebSocketConnection? except = null) =>
-        _groups.TryGetValue(group, out var set) ? SendAll(set, type, data, except) : 0;
+    public int SendToGroup(string group, WebSocketMessageType type, ReadOnlyMemory<byte> data, WebSocketConnection? except = null)
+    {
+        _backplane?.Publish(group, type, data);
+        return _groups.TryGetValue(group, out var set) ? SendAll(set, type, data, except) : 0;
+    }
+
+    /// <summary>A group message another instance sent: queued to the members here like a local one.</summary>
+    private void ReceiveFromPeers(string group, WebSocketMessageType type, ReadOnlyMemory<byte> data)
+    {
+        if (_groups.TryGetValue(group, out var set)) SendAll(set, type, data, null);
+    }
 
     internal void Add(WebSocketConnection connection)
     {
@@ -73,7 +98,7 @@ public sealed class WebSocketHub : IWebSocketHub
     {
         if (!_groups.TryGetValue(group, out var set)) return;
         set.TryRemove(connection.Id, out _);
-        if (set.IsEmpty) _groups.TryRemove(group, out _);
+        if (set.IsEmpty && _groups.TryRemove(group, out _)) _backplane?.Leave(group);
     }
 
     private static int SendAll(ConcurrentDictionary<long, WebSocketConnection> set, WebSocketMessageType type, ReadOnlyMemory<byte> data, WebSocketConnection? except)

@@ -15,6 +15,7 @@ public sealed class AllSubscribersTests
     public async Task One_publish_reaches_an_event_stream_a_websocket_and_a_long_poll()
     {
         var feeds = new ObservedFeeds(new InProcessFeeds(new FeedsOptions { Names = ["news"] }));
+        var id = FeedServer.IdOf(feeds.Inner, "news", 1);
         Zone[] feedZones =
         [
             new("/events", new EventStreamHandler(new EventStreamOptions(), feeds, NullLogger<EventStreamHandler>.Instance), null, "eventstream"),
@@ -36,21 +37,21 @@ public sealed class AllSubscribersTests
             await feeds.Waiting.WaitAsync(TimeSpan.FromSeconds(10));
 
             using var published = await client.PostAsync("/feeds/news", new StringContent("hello, everyone"));
-            Assert.Equal("{\"feed\":\"news\",\"id\":1}\n", await published.Content.ReadAsStringAsync());
+            Assert.Equal($"{{\"feed\":\"news\",\"id\":\"{id}\"}}\n", await published.Content.ReadAsStringAsync());
 
             var streamed = await events.ReadEventAsync();
-            Assert.Equal(("1", "hello, everyone"), (streamed.Id, streamed.Data));
+            Assert.Equal((id, "hello, everyone"), (streamed.Id, streamed.Data));
 
             var buffer = new byte[4096];
             var received = await socket.ReceiveAsync(buffer, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
             Assert.Equal(WebSocketMessageType.Text, received.MessageType);
             using (var json = JsonDocument.Parse(Encoding.UTF8.GetString(buffer, 0, received.Count)))
-                Assert.Equal((1L, "hello, everyone"), (json.RootElement.GetProperty("id").GetInt64(), json.RootElement.GetProperty("data").GetString()));
+                Assert.Equal((id, "hello, everyone"), (json.RootElement.GetProperty("id").GetString(), json.RootElement.GetProperty("data").GetString()));
 
             using var polled = await poll;
             using var array = JsonDocument.Parse(await polled.Content.ReadAsStringAsync());
             var e = Assert.Single(array.RootElement.EnumerateArray());
-            Assert.Equal((1L, "hello, everyone"), (e.GetProperty("id").GetInt64(), e.GetProperty("data").GetString()));
+            Assert.Equal((id, "hello, everyone"), (e.GetProperty("id").GetString(), e.GetProperty("data").GetString()));
         }
 
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);

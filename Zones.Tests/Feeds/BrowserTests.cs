@@ -41,7 +41,7 @@ public sealed class BrowserTests
         feeds.Publish("f", "message", "first");
         feeds.Publish("f", "alert", "two\nlines");
         await browser.WaitForFunctionAsync("() => document.getElementById('log').textContent.split('\\n').length > 2", null, Wait);
-        Assert.Equal("message 1 \"first\"\nalert 2 \"two\\nlines\"\n", await browser.TextContentAsync("#log"));
+        Assert.Equal($"message {FeedServer.IdOf(feeds, "f", 1)} \"first\"\nalert {FeedServer.IdOf(feeds, "f", 2)} \"two\\nlines\"\n", await browser.TextContentAsync("#log"));
 
         await browser.CloseAsync();
         await FeedServer.WaitUntilAsync(() => feeds.SubscriberCount("f") == 0, "closing the page ends the subscription");
@@ -51,7 +51,7 @@ public sealed class BrowserTests
     public async Task The_live_page_shows_the_clock_over_sse_news_published_from_the_page_and_long_poll_results()
     {
         var feeds = new InProcessFeeds(new FeedsOptions { Names = ["clock", "news"] });
-        using var clock = new ClockPublisher(feeds) { Interval = TimeSpan.FromMilliseconds(200) };
+        using var clock = new ClockPublisher(feeds, Microsoft.Extensions.Logging.Abstractions.NullLogger<ClockPublisher>.Instance) { Interval = TimeSpan.FromMilliseconds(200) };
         await clock.StartAsync(CancellationToken.None);
         var live = Path.Combine(Www, "live.html");
         var services = new ServiceCollection().AddLogging().AddSingleton<IFeeds>(feeds).AddBuiltInWebSocketEndpoints().BuildServiceProvider();
@@ -67,9 +67,12 @@ public sealed class BrowserTests
         await page.GotoAsync(server.BaseAddress + "live.html");
 
         await page.WaitForFunctionAsync("() => document.getElementById('clock-state').textContent === 'connected'", null, Wait);
-        await page.WaitForFunctionAsync("() => Number(document.getElementById('clock-id').textContent) > 2", null, Wait);
-        var first = int.Parse((await page.TextContentAsync("#clock-id"))!);
-        await page.WaitForFunctionAsync($"() => Number(document.getElementById('clock-id').textContent) > {first}", null, Wait);
+        // The id is EPOCH:OFFSET; the offset counts the ticks.
+        const string offset = "Number(document.getElementById('clock-id').textContent.split(':').pop())";
+        await page.WaitForFunctionAsync($"() => {offset} > 2", null, Wait);
+        Assert.Equal(FeedServer.IdOf(feeds, "clock", 1).Split(':')[0], (await page.TextContentAsync("#clock-id"))!.Split(':')[0]);
+        var first = long.Parse((await page.TextContentAsync("#clock-id"))!.Split(':')[1]);
+        await page.WaitForFunctionAsync($"() => {offset} > {first}", null, Wait);
         Assert.Matches(@"\d", await page.TextContentAsync("#clock"));
 
         // The page publishes with fetch; the browser is on loopback, so the publish zone accepts it.
@@ -77,10 +80,10 @@ public sealed class BrowserTests
         await page.ClickAsync("#publish button");
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#news li').length === 1", null, Wait);
         Assert.Equal("<b>not bold</b>", await page.TextContentAsync("#news li"));
-        Assert.Equal("<b>not bold</b>", feeds.Since("news", 0).Single().Data);
+        Assert.Equal("<b>not bold</b>", feeds.Since("news").Single().Data);
 
-        await page.WaitForFunctionAsync("() => /\\(id \\d+\\)/.test(document.getElementById('polled').textContent)", null, Wait);
-        await page.WaitForFunctionAsync("() => /\\(id \\d+\\)/.test(document.getElementById('socketed').textContent)", null, Wait);
+        await page.WaitForFunctionAsync("() => /\\(id \\w+:\\d+\\)/.test(document.getElementById('polled').textContent)", null, Wait);
+        await page.WaitForFunctionAsync("() => /\\(id \\w+:\\d+\\)/.test(document.getElementById('socketed').textContent)", null, Wait);
         await clock.StopAsync(CancellationToken.None);
     }
 

@@ -31,9 +31,9 @@ public sealed class EventStreamTests
             feeds.Publish("news", "message", "plain");
             feeds.Publish("news", "alert", "line one\nline two\r\nline three\rline four");
             var first = await events.ReadEventAsync();
-            Assert.Equal(("1", null, "plain"), (first.Id, first.Event, first.Data));
+            Assert.Equal((FeedServer.IdOf(feeds, "news", 1), null, "plain"), (first.Id, first.Event, first.Data));
             var second = await events.ReadEventAsync();
-            Assert.Equal(("2", "alert", "line one\nline two\nline three\nline four"), (second.Id, second.Event, second.Data));
+            Assert.Equal((FeedServer.IdOf(feeds, "news", 2), "alert", "line one\nline two\nline three\nline four"), (second.Id, second.Event, second.Data));
         }
     }
 
@@ -54,7 +54,7 @@ public sealed class EventStreamTests
         Assert.Equal("\n", await conn.ReadLineAsync());
         await FeedServer.WaitUntilAsync(() => feeds.SubscriberCount("f") == 1, "subscribed");
         feeds.Publish("f", "e", "a\r\nb\n\nc");
-        var expected = new[] { "id: 1\n", "event: e\n", "data: a\n", "data: b\n", "data: \n", "data: c\n", "\n" };
+        var expected = new[] { $"id: {FeedServer.IdOf(feeds, "f", 1)}\n", "event: e\n", "data: a\n", "data: b\n", "data: \n", "data: c\n", "\n" };
         foreach (var want in expected) Assert.Equal(want, await conn.ReadLineAsync());
     }
 
@@ -82,33 +82,55 @@ public sealed class EventStreamTests
         for (var i = 1; i <= 5; i++) feeds.Publish("f", "message", $"event {i}");
         await using var server = await FeedServer.StartAsync(feeds);
         using var client = server.CreateClient();
-        var (response, events) = await FeedServer.OpenAsync(client, "/events/f", lastEventId: "3");
+        var (response, events) = await FeedServer.OpenAsync(client, "/events/f", lastEventId: FeedServer.IdOf(feeds, "f", 3));
         using (response)
         using (events)
         {
-            Assert.Equal("4", (await events.ReadEventAsync()).Id);
-            Assert.Equal("5", (await events.ReadEventAsync()).Id);
+            Assert.Equal(FeedServer.IdOf(feeds, "f", 4), (await events.ReadEventAsync()).Id);
+            Assert.Equal(FeedServer.IdOf(feeds, "f", 5), (await events.ReadEventAsync()).Id);
             feeds.Publish("f", "message", "event 6");
             var live = await events.ReadEventAsync();
-            Assert.Equal(("6", "event 6"), (live.Id, live.Data));
+            Assert.Equal((FeedServer.IdOf(feeds, "f", 6), "event 6"), (live.Id, live.Data));
+        }
+    }
+
+    [Fact]
+    public async Task A_last_event_id_from_another_run_gets_a_zones_reset_event_then_the_buffer()
+    {
+        var feeds = new InProcessFeeds(new FeedsOptions { Names = ["f"], BufferSize = 3 });
+        for (var i = 1; i <= 5; i++) feeds.Publish("f", "message", $"event {i}");
+        await using var server = await FeedServer.StartAsync(feeds);
+        using var client = server.CreateClient();
+        foreach (var (lastEventId, reason) in new[] { ("oldrun:4", "restarted"), ("4", "restarted"), (FeedServer.IdOf(feeds, "f", 1), "trimmed") })
+        {
+            var (response, events) = await FeedServer.OpenAsync(client, "/events/f", lastEventId);
+            using (response)
+            using (events)
+            {
+                var reset = await events.ReadEventAsync();
+                Assert.Equal(("zones-reset", FeedServer.IdOf(feeds, "f", 2)), (reset.Event, reset.Id));
+                Assert.Equal($"{{\"reason\":\"{reason}\",\"requested\":\"{lastEventId}\",\"resumed\":\"{FeedServer.IdOf(feeds, "f", 2)}\"}}", reset.Data);
+                Assert.Equal(("event 3", "event 4", "event 5"), ((await events.ReadEventAsync()).Data, (await events.ReadEventAsync()).Data, (await events.ReadEventAsync()).Data));
+            }
         }
     }
 
     [Theory]
-    [InlineData("/events/f?lastEventId=3", null, "4")]     // for clients that cannot set the header
-    [InlineData("/events/f?lastEventId=1", "3", "4")]      // the header wins over the query
-    public async Task The_lastEventId_query_resumes_like_the_header(string path, string? header, string first)
+    [InlineData("/events/f?lastEventId={3}", null, 4)]     // for clients that cannot set the header
+    [InlineData("/events/f?lastEventId={1}", "{3}", 4)]    // the header wins over the query
+    public async Task The_lastEventId_query_resumes_like_the_header(string path, string? header, long first)
     {
         var feeds = new InProcessFeeds(new FeedsOptions { Names = ["f"] });
         for (var i = 1; i <= 5; i++) feeds.Publish("f", "message", $"event {i}");
+        string WithIds(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\{(\d+)\}", m => FeedServer.IdOf(feeds, "f", long.Parse(m.Groups[1].Value)));
         await using var server = await FeedServer.StartAsync(feeds);
         using var client = server.CreateClient();
-        var (response, events) = await FeedServer.OpenAsync(client, path, lastEventId: header);
+        var (response, events) = await FeedServer.OpenAsync(client, WithIds(path), lastEventId: header is null ? null : WithIds(header));
         using (response)
         using (events)
         {
-            Assert.Equal(first, (await events.ReadEventAsync()).Id);
-            Assert.Equal("5", (await events.ReadEventAsync()).Id);
+            Assert.Equal(FeedServer.IdOf(feeds, "f", first), (await events.ReadEventAsync()).Id);
+            Assert.Equal(FeedServer.IdOf(feeds, "f", 5), (await events.ReadEventAsync()).Id);
         }
     }
 
@@ -171,7 +193,7 @@ public sealed class EventStreamTests
                 var id = feeds.Publish("f", "message", payload).Id;
                 published++;
                 var e = await fast.ReadEventAsync();
-                Assert.Equal(id.ToString(), e.Id);
+                Assert.Equal(id, e.Id);
                 Assert.Equal(payload.Length, e.Data!.Length);
             }
             Assert.Equal(1, feeds.SubscriberCount("f"));
@@ -182,7 +204,7 @@ public sealed class EventStreamTests
             // The fast client is unaffected and keeps receiving.
             var next = feeds.Publish("f", "message", "still here");
             var last = await fast.ReadEventAsync();
-            Assert.Equal((next.Id.ToString(), "still here"), (last.Id, last.Data));
+            Assert.Equal((next.Id, "still here"), (last.Id, last.Data));
         }
     }
 

@@ -30,13 +30,18 @@ internal static class FeedServer
         return (response, new SseClient(await response.Content.ReadAsStreamAsync()));
     }
 
+    /// <summary>The id clients see for the feed's event at <paramref name="offset"/> ("EPOCH:OFFSET").</summary>
+    public static string IdOf(InProcessFeeds feeds, string feed, long offset) => new FeedPosition(feeds.Head(feed)!.Value.Epoch, offset).ToString();
+
     /// <summary>Waits for a condition that another thread makes true (subscriber counts, connection counts).</summary>
     public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) => Wait.UntilAsync(condition, what, timeout);
 }
 
 /// <summary>Real feeds that also say when a long-poll has started waiting, so a test can publish only then.</summary>
-internal sealed class ObservedFeeds(IFeeds inner) : IFeeds
+internal sealed class ObservedFeeds(InProcessFeeds inner) : IFeeds
 {
+    public InProcessFeeds Inner => inner;
+
     private TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _waits;
 
@@ -47,7 +52,7 @@ internal sealed class ObservedFeeds(IFeeds inner) : IFeeds
 
     public void ResetWaiting() => _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Task<IReadOnlyList<FeedEvent>> WaitAsync(string feed, long after, TimeSpan timeout, int max = int.MaxValue, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<FeedEvent>> WaitAsync(string feed, FeedPosition? after, TimeSpan timeout, int max = int.MaxValue, CancellationToken cancellationToken = default)
     {
         var task = inner.WaitAsync(feed, after, timeout, max, cancellationToken);
         Interlocked.Increment(ref _waits);
@@ -55,12 +60,15 @@ internal sealed class ObservedFeeds(IFeeds inner) : IFeeds
         return task;
     }
 
-    public FeedEvent Publish(string feed, string eventName, string data) => inner.Publish(feed, eventName, data);
+    public ValueTask<FeedEvent> PublishAsync(string feed, string eventName, string data, CancellationToken cancellationToken = default) =>
+        inner.PublishAsync(feed, eventName, data, cancellationToken);
     public void Declare(string feed) => inner.Declare(feed);
-    public bool Exists(string feed) => inner.Exists(feed);
-    public IReadOnlyCollection<string> Names => inner.Names;
-    public long LastId(string feed) => inner.LastId(feed);
+    public ValueTask<bool> ExistsAsync(string feed, CancellationToken cancellationToken = default) => inner.ExistsAsync(feed, cancellationToken);
     public int SubscriberCount(string feed) => inner.SubscriberCount(feed);
-    public FeedSubscription Subscribe(string feed, long? after = null, int replayLast = 0) => inner.Subscribe(feed, after, replayLast);
-    public IReadOnlyList<FeedEvent> Since(string feed, long after, int max = int.MaxValue) => inner.Since(feed, after, max);
+    public FeedSubscription Subscribe(string feed, FeedPosition? after = null, int replayLast = 0) => inner.Subscribe(feed, after, replayLast);
+    public Task<IReadOnlyList<FeedEvent>> SinceAsync(string feed, FeedPosition? after, int max = int.MaxValue, CancellationToken cancellationToken = default) =>
+        inner.SinceAsync(feed, after, max, cancellationToken);
+
+    /// <summary>Publishes and waits for the backend's answer (in-process: at once).</summary>
+    public FeedEvent Publish(string feed, string eventName, string data) => inner.PublishAsync(feed, eventName, data).AsTask().GetAwaiter().GetResult();
 }

@@ -20,7 +20,7 @@ public sealed class LongPollTests
         Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var e = Assert.Single(json.RootElement.EnumerateArray());
-        Assert.Equal(1, e.GetProperty("id").GetInt64());
+        Assert.Equal(FeedServer.IdOf(feeds.Inner, "f", 1), e.GetProperty("id").GetString());
         Assert.Equal("tick", e.GetProperty("event").GetString());
         Assert.Equal("line 1\nline \"2\"", e.GetProperty("data").GetString());
         Assert.True(e.GetProperty("time").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-1));
@@ -107,13 +107,28 @@ public sealed class LongPollTests
         for (var i = 1; i <= 5; i++) feeds.Publish("f", "message", i.ToString());
         await using var server = await FeedServer.StartAsync(feeds, poll: new LongPollOptions { MaxEvents = 2, Timeout = TimeSpan.FromMinutes(5) });
         using var client = server.CreateClient();
-        using var json = JsonDocument.Parse(await client.GetStringAsync("/poll/f?after=1"));
-        Assert.Equal([2L, 3L], json.RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetInt64()));
+        using var json = JsonDocument.Parse(await client.GetStringAsync($"/poll/f?after={FeedServer.IdOf(feeds, "f", 1)}"));
+        Assert.Equal([FeedServer.IdOf(feeds, "f", 2), FeedServer.IdOf(feeds, "f", 3)], json.RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task A_poll_from_a_trimmed_position_answers_the_reset_event_first()
+    {
+        var feeds = new InProcessFeeds(new FeedsOptions { Names = ["f"], BufferSize = 2 });
+        for (var i = 1; i <= 5; i++) feeds.Publish("f", "message", i.ToString());
+        await using var server = await FeedServer.StartAsync(feeds, poll: new LongPollOptions { Timeout = TimeSpan.FromMinutes(5) });
+        using var client = server.CreateClient();
+        using var json = JsonDocument.Parse(await client.GetStringAsync($"/poll/f?after={FeedServer.IdOf(feeds, "f", 1)}"));
+        var events = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal(["zones-reset", "message", "message"], events.Select(e => e.GetProperty("event").GetString()));
+        Assert.Equal([FeedServer.IdOf(feeds, "f", 3), FeedServer.IdOf(feeds, "f", 4), FeedServer.IdOf(feeds, "f", 5)], events.Select(e => e.GetProperty("id").GetString()));
+        Assert.Contains("\"reason\":\"trimmed\"", events[0].GetProperty("data").GetString());
     }
 
     [Theory]
     [InlineData("/poll/f?after=-1", HttpStatusCode.BadRequest)]
     [InlineData("/poll/f?after=abc", HttpStatusCode.BadRequest)]
+    [InlineData("/poll/f?after=a%20b:1", HttpStatusCode.BadRequest)]
     [InlineData("/poll/missing?after=0", HttpStatusCode.NotFound)]
     public async Task Bad_cursors_and_unknown_feeds_are_refused(string path, HttpStatusCode status)
     {
@@ -140,14 +155,15 @@ public sealed class LongPollTests
 
             // Published over HTTP, like curl -d 'hello' http://127.0.0.1:8080/feeds/news
             using var published = await client.PostAsync("/feeds/news", new StringContent("hello"));
-            Assert.Equal("{\"feed\":\"news\",\"id\":1}\n", await published.Content.ReadAsStringAsync());
+            Assert.Equal($"{{\"feed\":\"news\",\"id\":\"{FeedServer.IdOf(feeds.Inner, "news", 1)}\"}}\n", await published.Content.ReadAsStringAsync());
 
             var streamed = await events.ReadEventAsync();
             using var polled = await poll;
             using var json = JsonDocument.Parse(await polled.Content.ReadAsStringAsync());
             var e = Assert.Single(json.RootElement.EnumerateArray());
-            Assert.Equal(("1", "hello"), (streamed.Id, streamed.Data));
-            Assert.Equal((1L, "hello"), (e.GetProperty("id").GetInt64(), e.GetProperty("data").GetString()));
+            var id = FeedServer.IdOf(feeds.Inner, "news", 1);
+            Assert.Equal((id, "hello"), (streamed.Id, streamed.Data));
+            Assert.Equal((id, "hello"), (e.GetProperty("id").GetString(), e.GetProperty("data").GetString()));
         }
     }
 }

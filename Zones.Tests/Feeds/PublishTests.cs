@@ -16,8 +16,8 @@ public sealed class PublishTests
         using var client = server.CreateClient();
         using var response = await client.PostAsync("/feeds/news?event=headline", new StringContent("Zones ships SSE\nand long-poll"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("{\"feed\":\"news\",\"id\":1}\n", await response.Content.ReadAsStringAsync());
-        var e = Assert.Single(feeds.Since("news", 0));
+        Assert.Equal($"{{\"feed\":\"news\",\"id\":\"{FeedServer.IdOf(feeds, "news", 1)}\"}}\n", await response.Content.ReadAsStringAsync());
+        var e = Assert.Single(feeds.Since("news"));
         Assert.Equal(("headline", "Zones ships SSE\nand long-poll"), (e.Name, e.Data));
     }
 
@@ -30,14 +30,15 @@ public sealed class PublishTests
         using var curl = Process.Start(new ProcessStartInfo(curlPath, ["-sS", "-d", "hello", $"{server.BaseAddress}feeds/news"]) { RedirectStandardOutput = true })!;
         var output = await curl.StandardOutput.ReadToEndAsync();
         await curl.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
-        Assert.Equal("{\"feed\":\"news\",\"id\":1}\n", output);
-        Assert.Equal("hello", feeds.Since("news", 0).Single().Data);
+        Assert.Equal($"{{\"feed\":\"news\",\"id\":\"{FeedServer.IdOf(feeds, "news", 1)}\"}}\n", output);
+        Assert.Equal("hello", feeds.Since("news").Single().Data);
     }
 
     [Theory]
     [InlineData("GET", "/feeds/news", "", HttpStatusCode.MethodNotAllowed)]
     [InlineData("POST", "/feeds/bad%20name", "x", HttpStatusCode.NotImplemented)] // not a feed name: the zone passes
     [InlineData("POST", "/feeds/news?event=two%20words", "x", HttpStatusCode.BadRequest)]
+    [InlineData("POST", "/feeds/news?event=zones-reset", "x", HttpStatusCode.BadRequest)] // reserved for the feeds' own signal
     public async Task Bad_publishes_are_refused(string method, string path, string body, HttpStatusCode status)
     {
         var feeds = new InProcessFeeds();
@@ -61,7 +62,7 @@ public sealed class PublishTests
         using var chunked = new HttpRequestMessage(HttpMethod.Post, "/feeds/news") { Content = new StreamContent(new Zones.Tests.RequestData.UnknownLengthStream(new MemoryStream(Encoding.ASCII.GetBytes("more than ten bytes")))) };
         using var chunkedResponse = await client.SendAsync(chunked);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunkedResponse.StatusCode);
-        Assert.Equal(0, feeds.LastId("news"));
+        Assert.Empty(feeds.Since("news"));
     }
 
     [Fact]
@@ -75,12 +76,12 @@ public sealed class PublishTests
         using var refused = await client.PostAsync("/feeds/d", new StringContent("one too many"));
         Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
         Assert.Contains("MaxFeeds", await refused.Content.ReadAsStringAsync());
-        Assert.False(feeds.Exists("d"));
+        Assert.False(await feeds.ExistsAsync("d"));
         Assert.Equal(["a", "b", "c"], feeds.Names.Order());
 
         using var existing = await client.PostAsync("/feeds/a", new StringContent("still fine"));
         Assert.Equal(HttpStatusCode.OK, existing.StatusCode);
-        Assert.Equal("still fine", feeds.Since("a", 0).Single().Data);
+        Assert.Equal("still fine", feeds.Since("a").Single().Data);
     }
 
     [Theory]
@@ -97,7 +98,7 @@ public sealed class PublishTests
         var request = Requests.Post("/feeds/news", "hi", new IPEndPoint(IPAddress.Parse(remote), 50000));
         var result = await handler.HandleAsync(new ZoneContext(new ZoneState(request), new Zone("/feeds", handler)));
         Assert.Equal(status, result.Response!.Status);
-        Assert.Equal(status == 200 ? 1 : 0, feeds.LastId("news"));
+        Assert.Equal(status == 200 ? 1 : 0, feeds.Since("news").Count);
     }
 }
 

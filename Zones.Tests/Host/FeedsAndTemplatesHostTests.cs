@@ -43,10 +43,10 @@ public sealed class FeedsAndTemplatesHostTests : IDisposable
         using var client = new HttpClient { BaseAddress = new Uri(server.Urls[0] + "/") };
 
         Assert.Equal("Hello, Ada", await client.GetStringAsync("/hi.html?name=Ada"));
-        Assert.True(feeds.Exists("declared"));
+        Assert.True(await feeds.ExistsAsync("declared"));
         Assert.Equal(HttpStatusCode.NoContent, (await client.GetAsync("/poll/declared")).StatusCode);
         for (var i = 0; i < 3; i++) (await client.PostAsync("/feeds/declared", new StringContent($"e{i}"))).EnsureSuccessStatusCode();
-        Assert.Equal(["e1", "e2"], feeds.Since("declared", 0).Select(e => e.Data)); // BufferSize 2
+        Assert.Equal(["e1", "e2"], (await feeds.SinceAsync("declared", null)).Select(e => e.Data)); // BufferSize 2
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await client.PostAsync("/feeds/declared", new StringContent(new string('x', 101)))).StatusCode);
 
         // The stream: a new client gets ReplayCount (1) buffered event, then live ones.
