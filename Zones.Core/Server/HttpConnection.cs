@@ -32,6 +32,7 @@ internal sealed class HttpConnection : IZoneConnection
     private bool _lingerOnClose;
     private readonly TlsListener? _tls;          // an https:// listener's: the handshake comes first
     private readonly SslStream? _ssl;
+    private readonly Stream? _transport;         // under _ssl: the socket's stream, or one that reads the ClientHello ahead
     private X509Certificate2? _clientCertificate;
 
     public HttpConnection(ZoneServer server, Socket socket, long id, TlsListener? tls = null)
@@ -40,7 +41,7 @@ internal sealed class HttpConnection : IZoneConnection
         _socket = socket;
         Id = id;
         Stream stream = new NetworkStream(socket, ownsSocket: false);
-        if (tls is not null) stream = _ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+        if (tls is not null) stream = _ssl = new SslStream(_transport = tls.Transport(stream), leaveInnerStreamOpen: false);
         _tls = tls;
         _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         _deadlines = new ConnectionDeadlines(server.Options.Limits, socket);
@@ -74,7 +75,7 @@ internal sealed class HttpConnection : IZoneConnection
         {
             if (_tls is not null)
             {
-                if (!await _tls.HandshakeAsync(_ssl!, _server.Logger, Id, Lifetime.Aborted)) return;
+                if (!await _tls.HandshakeAsync(_ssl!, _transport!, _server.Logger, Id, Lifetime.Aborted)) return;
                 _clientCertificate = _ssl!.RemoteCertificate as X509Certificate2;
             }
             for (var first = true; ; first = false)
