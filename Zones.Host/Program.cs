@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Zones.Host;
 using Zones.Hosting;
@@ -8,7 +9,8 @@ var builder = ZonesHost.CreateBuilder(args);
 // Your own handlers, by the name zones.json uses for them.
 builder.Services.AddZoneHandler<HelloHandler>("hello");
 
-// The demo's live page: the time, published to the "clock" feed every second.
-builder.Services.AddHostedService<ClockPublisher>();
+// The demo's live page: the time, published to the "clock" feed every second. Instances that share
+// their feeds through Redis need only one publisher: the others run with "Demo:Clock": false.
+if (builder.Configuration.GetValue("Demo:Clock", true)) builder.Services.AddHostedService<ClockPublisher>();
 
 return await ZonesHost.RunAsync(builder);
