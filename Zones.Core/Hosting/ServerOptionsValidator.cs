@@ -32,17 +32,23 @@ internal sealed class ServerOptionsValidator(ZoneFile zoneFile) : IValidateOptio
     /// <summary>With an https:// listener, every certificate and authority must load now, so a bad file stops the start instead of the first handshake.</summary>
     private static IEnumerable<string> TlsProblems(ServerOptions options)
     {
-        var https = options.Urls.Concat(options.Endpoints.Select(e => e.Url ?? "")).Where(ListenAddress.IsHttps).ToList();
-        if (https.Count == 0) yield break;
+        var urls = (options.Urls.Count > 0 ? options.Urls : ["http://127.0.0.1:8080"]).Concat(options.Endpoints.Select(e => e.Url ?? "")).ToList();
+        var https = urls.Where(ListenAddress.IsHttps).ToList();
         var tls = options.Tls;
-        if (tls.Certificate is null && tls.Sni.Count == 0)
+        if (tls.Acme is { } acme)
+        {
+            foreach (var acmeProblem in acme.Problems(urls.Any(u => !ListenAddress.IsHttps(u)), https.Count > 0)) yield return acmeProblem;
+            if (ServerCertificates.AcmeOverlap(tls) is { } overlap) yield return overlap;
+        }
+        if (https.Count == 0) yield break;
+        if (tls.Certificate is null && tls.Sni.Count == 0 && tls.Acme is null)
         {
             yield return $"Server:Tls: {https[0]} needs a certificate; add \"Tls\": {{ \"Certificate\": {{ \"Path\": \"cert.pem\", \"KeyPath\": \"key.pem\" }} }}";
             yield break;
         }
         if (tls.HandshakeTimeout <= TimeSpan.Zero) yield return "Server:Tls:HandshakeTimeout must be positive, e.g. \"00:00:10\"";
         string? problem = null;
-        try { new ServerCertificates(tls, NullLogger.Instance).Dispose(); }
+        try { if (ServerCertificates.AcmeOverlap(tls) is null) new ServerCertificates(tls, NullLogger.Instance).Dispose(); } // (an overlap is said above)
         catch (TlsConfigurationException e) { problem = e.Message; }
         if (problem is not null) yield return problem;
         foreach (var (mode, authority, setting) in ClientCertificateSettings(options))

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Zones.Acme;
 using Zones.Pipeline;
 using Zones.Http;
 using Zones.Tls;
@@ -23,6 +24,9 @@ public sealed class ZoneServer : IAsyncDisposable
     private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Listener> _listeners = [];
     private ServerCertificates? _certificates;
+    private AcmeCertificates? _acme;
+    private AcmeChallengeZone? _challengeZone;
+    private readonly ILoggerFactory _loggerFactory;
     private readonly List<Task> _acceptLoops = [];
     private Timer? _heartbeat;
     private long _nextConnectionId;
@@ -33,6 +37,7 @@ public sealed class ZoneServer : IAsyncDisposable
         Options = options;
         _tables = tables;
         loggerFactory ??= NullLoggerFactory.Instance;
+        _loggerFactory = loggerFactory;
         Logger = loggerFactory.CreateLogger("Zones.Server");
         AccessLogger = loggerFactory.CreateLogger("Zones.Access");
         Services = services ?? NoServices.Instance;
@@ -55,7 +60,11 @@ public sealed class ZoneServer : IAsyncDisposable
 
     public ZonesMetrics Metrics { get; } = new();
 
-    internal ZoneTable Table => _tables.Current;
+    /// <summary>The site's zones, behind the ACME http-01 zone when ACME is on.</summary>
+    internal ZoneTable Table => _challengeZone is { } challenges ? challenges.Ahead(_tables.Current) : _tables.Current;
+
+    /// <summary>The ACME certificates when Server:Tls:Acme is set and the server has started; null otherwise.</summary>
+    public AcmeCertificates? Acme => _acme;
 
     internal IServiceProvider Services { get; }
 
@@ -64,11 +73,11 @@ public sealed class ZoneServer : IAsyncDisposable
     internal ILogger AccessLogger { get; }
 
     /// <summary>One access-log line (Information on "Zones.Access"); <paramref name="started"/> is the request's start timestamp, null when refused before it.</summary>
-    internal void LogAccess(IPEndPoint? remote, string requestLine, int status, long bytes, long? started)
+    internal void LogAccess(IPEndPoint? remote, string requestLine, string? user, int status, long bytes, long? started)
     {
         if (!AccessLogger.IsEnabled(LogLevel.Information)) return;
         var milliseconds = started is { } t ? System.Diagnostics.Stopwatch.GetElapsedTime(t).TotalMilliseconds : 0;
-        Log.Access(AccessLogger, remote?.ToString() ?? "-", requestLine, status, bytes, milliseconds);
+        Log.Access(AccessLogger, remote?.ToString() ?? "-", AccessLogFields.User(user), requestLine, status, bytes, milliseconds);
     }
 
     /// <summary>The fields every plain-HTTP response carries (Server).</summary>
@@ -82,7 +91,8 @@ public sealed class ZoneServer : IAsyncDisposable
         var endpoints = urls.Select(u => new EndpointOptions { Url = u }).Concat(Options.Endpoints).ToList();
         try
         {
-            if (endpoints.Any(e => ListenAddress.IsHttps(e.Url!))) _certificates = new ServerCertificates(Options.Tls, Logger);
+            if (Options.Tls.Acme is { } acme) _acme = AcmeFor(acme, endpoints);
+            if (endpoints.Any(e => ListenAddress.IsHttps(e.Url!))) (_certificates = new ServerCertificates(Options.Tls, Logger, acme: _acme)).Prepare();
             foreach (var endpoint in endpoints)
                 _listeners.AddRange(Listener.Bind(endpoint.Url!, ListenAddress.IsHttps(endpoint.Url!) ? TlsListenerFor(endpoint) : null));
         }
@@ -91,6 +101,8 @@ public sealed class ZoneServer : IAsyncDisposable
             foreach (var listener in _listeners) listener.Dispose();
             _listeners.Clear();
             _certificates?.Dispose();
+            if (_acme is not null) _ = _acme.DisposeAsync().AsTask();
+            _acme = null;
             throw;
         }
 
@@ -100,7 +112,22 @@ public sealed class ZoneServer : IAsyncDisposable
             Log.Listening(Logger, listener.Url);
             _acceptLoops.Add(AcceptLoopAsync(listener));
         }
+        if (_acme is not null)
+        {
+            _challengeZone = new AcmeChallengeZone(_acme.Challenges);
+            _acme.Start();
+        }
         return Task.CompletedTask;
+    }
+
+    /// <summary>Server:Tls:Acme, checked against the listeners: http-01 needs a plain one, tls-alpn-01 and serving need a TLS one.</summary>
+    private AcmeCertificates AcmeFor(AcmeOptions acme, List<EndpointOptions> endpoints)
+    {
+        var plain = endpoints.Any(e => !ListenAddress.IsHttps(e.Url!));
+        var tls = endpoints.Any(e => ListenAddress.IsHttps(e.Url!));
+        var problems = acme.Problems(plain, tls).ToList();
+        if (problems.Count > 0) throw new TlsConfigurationException(string.Join("; ", problems));
+        return new AcmeCertificates(acme, acme.UsableChallenges(plain, tls), _loggerFactory.CreateLogger("Zones.Acme"));
     }
 
     /// <summary>The TLS of one https:// listener: Server:Tls, with what its endpoint entry sets over it.</summary>
@@ -208,6 +235,8 @@ public sealed class ZoneServer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
         await _stopping.CancelAsync();
+        // Renewal stops with the server (an order in flight is abandoned; the CA expires it).
+        if (_acme is not null) await _acme.DisposeAsync();
         foreach (var listener in _listeners) listener.Dispose();
         await Task.WhenAll(_acceptLoops);
         var open = _connections.Count;

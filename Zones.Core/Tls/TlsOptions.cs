@@ -1,3 +1,5 @@
+using Zones.Acme;
+
 namespace Zones.Tls;
 
 /// <summary>
@@ -13,6 +15,9 @@ public sealed class TlsOptions
 
     /// <summary>Host name (exact, or "*.example.com" for one label) → certificate.</summary>
     public Dictionary<string, CertificateFile> Sni { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Certificates obtained and renewed automatically from an ACME CA (Let's Encrypt) for the names listed there.</summary>
+    public AcmeOptions? Acme { get; set; }
 
     public ClientCertificateMode ClientCertificate { get; set; }
 
@@ -36,6 +41,7 @@ public sealed class TlsOptions
     {
         Certificate = Certificate?.ResolvedAgainst(folder),
         Sni = Sni.ToDictionary(e => e.Key, e => e.Value.ResolvedAgainst(folder), StringComparer.OrdinalIgnoreCase),
+        Acme = Acme?.ResolvedAgainst(folder),
         ClientCertificate = ClientCertificate,
         ClientCertificateAuthority = ClientCertificateAuthority is null ? null : Path.GetFullPath(ClientCertificateAuthority, folder),
         Hsts = Hsts,
