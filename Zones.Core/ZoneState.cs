@@ -39,6 +39,20 @@ public sealed record ZoneState
 
     private readonly ImmutableList<KeyValuePair<string, string>> _responseHeaders = [];
 
+    /// <summary>
+    /// Header names the eventual response will not carry (a headers zone's Remove): left out of
+    /// the answering handler's own headers and the listener's (Server). Provisional headers set
+    /// after the removal are sent, so removing and then setting a name replaces it.
+    /// </summary>
+    public ImmutableHashSet<string> RemovedResponseHeaders { get; init; } = ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Who the request is from, once a guard zone (basicauth, bearer) has checked it: the user
+    /// name, or the token's name. Null until then. Later handlers read it, and the access log
+    /// writes it after the client's address.
+    /// </summary>
+    public string? User { get; init; }
+
     /// <summary>Anything a handler wants to leave for a later one.</summary>
     public ImmutableDictionary<string, object?> Items { get; init; } = ImmutableDictionary<string, object?>.Empty;
 
@@ -48,6 +62,13 @@ public sealed record ZoneState
         var list = ResponseHeaders.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
         return this with { ResponseHeaders = list.Add(new(name, value)) };
     }
+
+    /// <summary>A copy whose response will not carry <paramref name="name"/>, whoever set it so far (see <see cref="RemovedResponseHeaders"/>).</summary>
+    public ZoneState WithoutResponseHeader(string name) => this with
+    {
+        ResponseHeaders = ResponseHeaders.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)),
+        RemovedResponseHeaders = RemovedResponseHeaders.Add(name),
+    };
 
     /// <summary>The provisional value of a response header, or null.</summary>
     public string? ResponseHeader(string name)

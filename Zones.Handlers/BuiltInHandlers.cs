@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Zones.Handlers.Guards;
 using Zones.Handlers.WebSockets;
 using Zones.Hosting;
 using Zones.Handlers.Static;
@@ -22,6 +23,12 @@ public static class BuiltInHandlers
         services.AddZoneHandler<RedirectHandler, RedirectOptions>("redirect", bind: static (c, o) => c.Bind(o));
         services.AddZoneHandler<VarsHandler>("vars");
         services.AddZoneHandler<HttpsRedirectHandler, HttpsRedirectOptions>("httpsredirect", bind: static (c, o) => c.Bind(o));
+        // Guards: pass the state on, or answer (401, 403, 429, a preflight) before the zones they protect.
+        services.AddZoneHandler<BasicAuthHandler, BasicAuthOptions>("basicauth", bind: static (c, o) => c.Bind(o));
+        services.AddZoneHandler<BearerHandler, BearerOptions>("bearer", bind: static (c, o) => c.Bind(o));
+        services.AddZoneHandler<CorsHandler, CorsOptions>("cors", bind: static (c, o) => c.Bind(o));
+        services.AddZoneHandler<HeadersHandler, HeadersOptions>("headers", bind: static (c, o) => c.Bind(o));
+        services.AddZoneHandler<RateLimitHandler, RateLimitOptions>("ratelimit", bind: static (c, o) => c.Bind(o));
         // Static sites, Wibble's chain: dirslash, indexfile, contenttype, staticfile, dirlist.
         services.AddZoneHandler<DirSlashHandler, RootOptions>("dirslash", requiresRoot: true, bind: static (c, o) => c.Bind(o));
         services.AddZoneHandler<IndexFileHandler, IndexFileOptions>("indexfile", requiresRoot: true, bind: IndexFileOptions.Bind);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Immutable;
 using System.Text;
 
 namespace Zones.Http;
@@ -19,9 +20,9 @@ public sealed class ResponseFields
         _hsts = string.IsNullOrEmpty(strictTransportSecurity) ? [] : Encoding.ASCII.GetBytes($"Strict-Transport-Security: {strictTransportSecurity}\r\n");
     }
 
-    internal void Write(IBufferWriter<byte> output, HttpHeaders handlerHeaders)
+    internal void Write(IBufferWriter<byte> output, HttpHeaders handlerHeaders, ImmutableHashSet<string>? removed)
     {
-        if (_server.Length > 0 && !handlerHeaders.Contains(HeaderNames.Server)) output.Write(_server);
-        if (_hsts.Length > 0 && !handlerHeaders.Contains(HeaderNames.StrictTransportSecurity)) output.Write(_hsts);
+        if (_server.Length > 0 && !handlerHeaders.Contains(HeaderNames.Server) && removed?.Contains(HeaderNames.Server) != true) output.Write(_server);
+        if (_hsts.Length > 0 && !handlerHeaders.Contains(HeaderNames.StrictTransportSecurity) && removed?.Contains(HeaderNames.StrictTransportSecurity) != true) output.Write(_hsts);
     }
 }

@@ -32,13 +32,21 @@ internal static class ResponseHeadWriter
             _ => false,
         };
 
+    /// <summary>
+    /// Writes the head. <paramref name="provisional"/> fields (the zone state's) are added where
+    /// <paramref name="headers"/> has none of that name — except Vary, whose lists add up (a cors
+    /// zone's "Origin" and staticfile's "Accept-Encoding" are both true); fields named in
+    /// <paramref name="removed"/> (a headers zone's Remove) are left out of the handler's own and
+    /// of the listener's (Server, Strict-Transport-Security).
+    /// </summary>
     public static void Write(
         IBufferWriter<byte> output, int status, HttpHeaders headers, ImmutableList<KeyValuePair<string, string>>? provisional,
-        long? contentLength, bool chunked, ConnectionHeader connection, ResponseFields fields)
+        long? contentLength, bool chunked, ConnectionHeader connection, ResponseFields fields, ImmutableHashSet<string>? removed = null)
     {
+        if (removed is { Count: 0 }) removed = null;
         output.Write(StatusLine(status));
         output.Write(DateHeader.Line);
-        fields.Write(output, headers);
+        fields.Write(output, headers, removed);
         if (contentLength is { } length)
         {
             var span = output.GetSpan(40);
@@ -55,6 +63,7 @@ internal static class ResponseHeadWriter
         var offersUpgrade = false;
         foreach (var (name, value) in headers)
         {
+            if (removed?.Contains(name) == true) continue;
             if (!IsServerOwned(name) || (connection == ConnectionHeader.Handler && IsConnection(name))) WriteField(output, name, value);
             offersUpgrade |= name.Length == 7 && name.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase);
         }
@@ -76,11 +85,14 @@ internal static class ResponseHeadWriter
         {
             foreach (var (name, value) in provisional)
             {
-                if (!headers.Contains(name) && !IsServerOwned(name)) WriteField(output, name, value);
+                var own = headers.Contains(name) && removed?.Contains(name) != true;
+                if ((!own || IsVary(name)) && !IsServerOwned(name)) WriteField(output, name, value);
             }
         }
         output.Write("\r\n"u8);
     }
+
+    private static bool IsVary(string name) => name.Equals(HeaderNames.Vary, StringComparison.OrdinalIgnoreCase);
 
     private static bool IsConnection(string name) => name.Equals(HeaderNames.Connection, StringComparison.OrdinalIgnoreCase);
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Collections.Immutable;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -51,7 +50,7 @@ internal sealed class Http1Output : IResponseSink
     /// The body is disposed however it ends. Returns the body bytes sent and whether the
     /// connection must close after it (a close-delimited or short body).
     /// </summary>
-    public async ValueTask<ResponseWritten> WriteResponseAsync(HttpRequest request, ZoneResponse response, ImmutableList<KeyValuePair<string, string>>? provisional, bool keepAlive, bool flush, CancellationToken cancellationToken)
+    public async ValueTask<ResponseWritten> WriteResponseAsync(HttpRequest request, ZoneResponse response, ZoneState? state, bool keepAlive, bool flush, CancellationToken cancellationToken)
     {
         var body = response.Body;
         try
@@ -64,7 +63,7 @@ internal sealed class Http1Output : IResponseSink
             if (closeDelimited) keepAlive = false;
             var connection = !keepAlive ? ConnectionHeader.Close
                 : request.Version == HttpVersion.Http10 ? ConnectionHeader.KeepAlive : ConnectionHeader.None;
-            ResponseHeadWriter.Write(_pipe, status, response.Headers, provisional, length, chunked, connection, _fields);
+            ResponseHeadWriter.Write(_pipe, status, response.Headers, state?.ResponseHeaders, length, chunked, connection, _fields, state?.RemovedResponseHeaders);
 
             var written = new ResponseWritten(0, closeDelimited);
             if (bodyAllowed && !request.IsHead && length != 0)
@@ -191,7 +190,7 @@ internal sealed class Http1Output : IResponseSink
     /// <summary>A take-over's head: status line, Date, Server and the handler's fields, Connection included; nothing for framing.</summary>
     public ValueTask WriteTakeOverHeadAsync(int status, HttpHeaders headers, ZoneState state, CancellationToken cancellationToken)
     {
-        ResponseHeadWriter.Write(_pipe, status, headers, state.ResponseHeaders, contentLength: null, chunked: false, ConnectionHeader.Handler, _fields);
+        ResponseHeadWriter.Write(_pipe, status, headers, state.ResponseHeaders, contentLength: null, chunked: false, ConnectionHeader.Handler, _fields, state.RemovedResponseHeaders);
         return FlushAsync(cancellationToken);
     }
 

@@ -103,7 +103,7 @@ internal sealed class HttpConnection : IZoneConnection
             _server.Metrics.ResponseSent(e.Status, bytes);
             // Refused requests belong in the access log too (a 408, a smuggling attempt's 400);
             // "-" when the head could not be parsed into a request line.
-            AccessLog(current?.ToString() ?? "-", e.Status, bytes, started: null);
+            AccessLog(current is null ? "-" : AccessLogFields.RequestLine(current), user: null, e.Status, bytes, started: null);
             _lingerOnClose = true;
         }
         catch (Exception e) when (ConnectionLoss.Is(e))
@@ -211,7 +211,7 @@ internal sealed class HttpConnection : IZoneConnection
 
         // A pipelined request already here: this answer leaves with the next one's.
         var flush = !keepAlive || !_body.IsComplete || !_batch.NextRequestArrived();
-        var written = await _output.WriteResponseAsync(request, response, responder?.ResponseHeaders, keepAlive, flush, Lifetime.Aborted);
+        var written = await _output.WriteResponseAsync(request, response, responder, keepAlive, flush, Lifetime.Aborted);
         _server.Metrics.ResponseSent(response.Status, written.Bytes);
         if (written.MustClose) keepAlive = false;
         if (keepAlive && !_body.IsComplete && !await _body.DrainAsync(limits.MaxDrainSize))
@@ -220,7 +220,7 @@ internal sealed class HttpConnection : IZoneConnection
             _lingerOnClose = true;
         }
         _body.EndRequest();
-        AccessLog(request.ToString(), response.Status, written.Bytes, started);
+        AccessLog(AccessLogFields.RequestLine(request), responder?.User, response.Status, written.Bytes, started);
         return keepAlive;
     }
 
@@ -231,7 +231,8 @@ internal sealed class HttpConnection : IZoneConnection
         catch (Exception e) { Log.RequestCleanupFailed(_server.Logger, request.ToString(), e); }
     }
 
-    private void AccessLog(string requestLine, int status, long bytes, long? started) => _server.LogAccess(RemoteEndPoint, requestLine, status, bytes, started);
+    private void AccessLog(string requestLine, string? user, int status, long bytes, long? started) =>
+        _server.LogAccess(RemoteEndPoint, requestLine, user, status, bytes, started);
 
     // ---- take-over ------------------------------------------------------------------------
 
@@ -262,7 +263,7 @@ internal sealed class HttpConnection : IZoneConnection
             _takeOver = null;
             _body.EndRequest();
         }
-        AccessLog(request.ToString(), context.ResponseStatus ?? 0, 0, started);
+        AccessLog(AccessLogFields.RequestLine(request), state.User, context.ResponseStatus ?? 0, 0, started);
         var continueHttp = end == TakeOverEnd.ContinueHttp && !StopRequested && !Lifetime.IsAborted;
         // A protocol that ends by closing (a WebSocket's close frame) lingers: the FIN goes
         // after its last bytes and what the peer still sends is drained, so no RST destroys them.

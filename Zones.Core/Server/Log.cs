@@ -39,8 +39,8 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Warning, "Refused a connection from {Remote}: MaxConnections reached")]
     public static partial void ConnectionRefused(ILogger logger, EndPoint? remote);
 
-    [LoggerMessage(11, LogLevel.Information, "{Remote} \"{RequestLine}\" {Status} {Bytes} {Milliseconds:0.0}ms")]
-    public static partial void Access(ILogger logger, string remote, string requestLine, int status, long bytes, double milliseconds);
+    [LoggerMessage(11, LogLevel.Information, "{Remote} {User} \"{RequestLine}\" {Status} {Bytes} {Milliseconds:0.0}ms")]
+    public static partial void Access(ILogger logger, string remote, string user, string requestLine, int status, long bytes, double milliseconds);
 
     [LoggerMessage(13, LogLevel.Warning, "Cleaning up after \"{RequestLine}\" failed")]
     public static partial void RequestCleanupFailed(ILogger logger, string requestLine, Exception exception);

@@ -73,11 +73,11 @@ public sealed class ZoneServer : IAsyncDisposable
     internal ILogger AccessLogger { get; }
 
     /// <summary>One access-log line (Information on "Zones.Access"); <paramref name="started"/> is the request's start timestamp, null when refused before it.</summary>
-    internal void LogAccess(IPEndPoint? remote, string requestLine, int status, long bytes, long? started)
+    internal void LogAccess(IPEndPoint? remote, string requestLine, string? user, int status, long bytes, long? started)
     {
         if (!AccessLogger.IsEnabled(LogLevel.Information)) return;
         var milliseconds = started is { } t ? System.Diagnostics.Stopwatch.GetElapsedTime(t).TotalMilliseconds : 0;
-        Log.Access(AccessLogger, remote?.ToString() ?? "-", requestLine, status, bytes, milliseconds);
+        Log.Access(AccessLogger, remote?.ToString() ?? "-", AccessLogFields.User(user), requestLine, status, bytes, milliseconds);
     }
 
     /// <summary>The fields every plain-HTTP response carries (Server).</summary>

@@ -11,8 +11,8 @@ public sealed class FolderDependencyTests
     // Zones.Core, bottom to top: bytes; ACME; TLS; request data; the handler API; running zones; the server; configuration.
     public static readonly string[] CoreLayers = ["Zones.Http", "Zones.Acme", "Zones.Tls", "Zones.RequestData", "Zones", "Zones.Pipeline", "Zones.Server", "Zones.Hosting"];
 
-    // Zones.Handlers, bottom to top: helpers for files, then the handler families, then the simple handlers and the registry.
-    public static readonly string[] HandlerLayers = ["Zones.Handlers.Static", "Zones.Handlers.Templates", "Zones.Handlers.Feeds", "Zones.Handlers.WebSockets", "Zones.Handlers"];
+    // Zones.Handlers, bottom to top: the guards (they need only Core), helpers for files, then the handler families, then the simple handlers and the registry.
+    public static readonly string[] HandlerLayers = ["Zones.Handlers.Guards", "Zones.Handlers.Static", "Zones.Handlers.Templates", "Zones.Handlers.Feeds", "Zones.Handlers.WebSockets", "Zones.Handlers"];
 
     [Fact]
     public void Zones_Core_folders_depend_only_on_folders_below_them() =>

@@ -222,7 +222,7 @@ public sealed class HttpClientTests
         using var client = server.CreateClient();
         await client.GetStringAsync("/t?q=1");
         var line = await server.Logs.WaitForAsync(e => e.Category == "Zones.Access");
-        Assert.Matches(@"^127\.0\.0\.1:\d+ ""GET /t\?q=1 HTTP/1\.1"" 200 5 \d+\.\dms$", line.Message);
+        Assert.Matches(@"^127\.0\.0\.1:\d+ - ""GET /t\?q=1 HTTP/1\.1"" 200 5 \d+\.\dms$", line.Message);
     }
 
     [Fact]
@@ -237,7 +237,7 @@ public sealed class HttpClientTests
             Assert.Equal(400, (await raw.ReadResponseAsync()).Status);
         }
         var refused = await server.Logs.WaitForAsync(e => e.Category == "Zones.Access" && e.Message.Contains(" 400 "));
-        Assert.Matches(@"^127\.0\.0\.1:\d+ ""-"" 400 \d+ ", refused.Message);
+        Assert.Matches(@"^127\.0\.0\.1:\d+ - ""-"" 400 \d+ ", refused.Message);
 
         await using (var raw = await server.ConnectAsync())
         {
@@ -246,7 +246,7 @@ public sealed class HttpClientTests
             Assert.Equal(413, (await raw.ReadResponseAsync()).Status);
         }
         var tooLarge = await server.Logs.WaitForAsync(e => e.Category == "Zones.Access" && e.Message.Contains(" 413 "));
-        Assert.Matches(@"^127\.0\.0\.1:\d+ ""POST /t HTTP/1\.1"" 413 \d+ ", tooLarge.Message);
+        Assert.Matches(@"^127\.0\.0\.1:\d+ - ""POST /t HTTP/1\.1"" 413 \d+ ", tooLarge.Message);
     }
 
     [Fact]

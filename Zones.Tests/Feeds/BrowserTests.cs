@@ -59,6 +59,7 @@ public sealed class BrowserTests
             more:
             [
                 TestServer.Zone("/live.html", _ => ZoneResult.Respond(ZoneResponse.File(live, "text/html; charset=utf-8"))),
+                TestServer.Zone("/live.js", _ => ZoneResult.Respond(ZoneResponse.File(Path.Combine(Www, "live.js"), "text/javascript; charset=utf-8"))),
                 WebSockets.WebSocketTestServer.Zone("/subscribe", new WebSocketZoneOptions { Endpoint = "feed" }, services),
             ]);
         await using var session = await Browser.LaunchAsync();

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Zones.Tests.Infrastructure;
-using Zones.Hosting;
 
 namespace Zones.Tests.Static;
 
@@ -20,7 +19,7 @@ public sealed class DemoSite : IAsyncDisposable
     public static async Task<DemoSite> StartAsync()
     {
         var host = await TestHost.StartAsync(["--zones", TestHost.RepositoryFile("zones.json"), "--urls", "http://127.0.0.1:0"],
-            services => services.AddZoneHandler<Zones.Host.HelloHandler>("hello")); // as Program.cs does
+            services => Zones.Host.DemoHandlers.AddDemoHandlers(services)); // as Program.cs does
         return new DemoSite(host, new Uri(TestHost.ServerOf(host).Urls[0].TrimEnd('/') + "/"));
     }
 

@@ -1,4 +1,3 @@
-using Zones.Hosting;
 using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.Tls;
@@ -24,7 +23,7 @@ public sealed class TlsBrowserTests : IDisposable
         var (certificate, key) = _certificates.WritePem(_certificates.Server(), "server");
         using var host = await TestHost.StartAsync(["--zones", TestHost.RepositoryFile("zones.json"), "--urls", "https://127.0.0.1:0",
             "--Server:Tls:Certificate:Path", certificate, "--Server:Tls:Certificate:KeyPath", key],
-            services => services.AddZoneHandler<Zones.Host.HelloHandler>("hello")); // as Program.cs does
+            services => Zones.Host.DemoHandlers.AddDemoHandlers(services)); // as Program.cs does
         var port = TestHost.ServerOf(host).EndPoints[0].Port;
 
         await using var session = await Browser.LaunchAsync(home);

@@ -15,7 +15,7 @@ public sealed class WebSocketHostTests : IDisposable
 
     private static Task<IHost> StartAsync(string zonesPath) =>
         TestHost.StartAsync(["--zones", zonesPath, "--urls", "http://127.0.0.1:0"],
-            services => services.AddZoneHandler<Zones.Host.HelloHandler>("hello")); // as Program.cs does
+            services => Zones.Host.DemoHandlers.AddDemoHandlers(services)); // as Program.cs does
 
     private string Write(string json)
     {

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text;
+
+namespace Zones.Server;
+
+/// <summary>
+/// What the access log writes of a request that came from a client: the user a guard zone
+/// checked (Common Log Format's authuser, "-" for none) and the request line with an
+/// <c>access_token</c> query value hidden.
+/// </summary>
+internal static class AccessLogFields
+{
+    private const string TokenParameter = "access_token=";
+
+    /// <summary>
+    /// The user, with space, '"', '%' and control characters percent-encoded so that a UTF-8 name
+    /// such as "ana maria" still leaves the line one field per space; "-" when there is none.
+    /// </summary>
+    public static string User(string? user)
+    {
+        if (string.IsNullOrEmpty(user)) return "-";
+        if (!user.AsSpan().ContainsAny(Escaped) && !HasControl(user)) return user;
+        var escaped = new StringBuilder(user.Length + 8);
+        foreach (var c in user)
+        {
+            if (c <= ' ' || c is '"' or '%' or '\u007f') escaped.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
+            else escaped.Append(c);
+        }
+        return escaped.ToString();
+    }
+
+    private static readonly System.Buffers.SearchValues<char> Escaped = System.Buffers.SearchValues.Create(" \"%\u007f");
+
+    private static bool HasControl(string text)
+    {
+        foreach (var c in text) if (c < ' ') return true;
+        return false;
+    }
+
+    /// <summary>
+    /// The request line, with the value of an <c>access_token</c> query parameter (RFC 6750 §2.3:
+    /// how WebSocket and EventSource clients, which cannot set headers, send a bearer token)
+    /// replaced by "***": a log is no place for a credential.
+    /// </summary>
+    public static string RequestLine(HttpRequest request)
+    {
+        var line = request.ToString();
+        if (!request.QueryString.Contains(TokenParameter, StringComparison.OrdinalIgnoreCase)) return line;
+        var query = line.IndexOf('?');
+        var end = line.LastIndexOf(' ');
+        var hidden = new StringBuilder(line.Length);
+        hidden.Append(line, 0, query + 1);
+        foreach (var parameter in line[(query + 1)..end].Split('&'))
+        {
+            if (hidden[^1] != '?') hidden.Append('&');
+            hidden.Append(parameter.StartsWith(TokenParameter, StringComparison.OrdinalIgnoreCase) ? parameter[..TokenParameter.Length] + "***" : parameter);
+        }
+        return hidden.Append(line, end, line.Length - end).ToString();
+    }
+}
