@@ -1,12 +1,18 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Zones.Host;
+using Zones.Redis;
+using Zones.Hosting;
 
 // `hash-password` and `hash-token` print hashes for the guard zones' zones.json entries.
 if (HashCommands.Run(args, Console.In, Console.Out, Console.Error, terminal: !Console.IsInputRedirected) is { } exitCode) return exitCode;
 
 // zones.json, --urls, --zones and the built-in handlers.
 var builder = ZonesHost.CreateBuilder(args);
+
+// Scale-out: "Feeds": { "Redis": { "Configuration": "127.0.0.1:6379" } } shares the feeds and chat rooms
+// with every instance using that Redis (Zones.Redis); without it they stay in this process.
+builder.Services.AddZonesRedisWhenConfigured(builder.Configuration);
 
 // Your own handlers, by the name zones.json uses for them: hello, feedlist (Zones.Host/DemoHandlers.cs).
 builder.Services.AddDemoHandlers();

@@ -22,6 +22,21 @@ public static class RedisServiceCollectionExtensions
         return services.AddZonesRedisServices();
     }
 
+    /// <summary>
+    /// Scale-out when the configuration asks for it: with a "Feeds:Redis" section (zones.json,
+    /// ZONES_Feeds__Redis__Configuration=…) the Redis backend is added and its options are checked
+    /// at start, naming the zone file; without one nothing changes. Zones.Host calls this.
+    /// </summary>
+    public static IServiceCollection AddZonesRedisWhenConfigured(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Feeds:Redis");
+        if (!section.Exists()) return services;
+        services.AddZonesRedis(section);
+        services.AddOptions<RedisFeedsOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RedisFeedsOptions>, RedisOptionsValidator>();
+        return services;
+    }
+
     /// <summary>The same, configured in code: <c>services.AddZonesRedis(o => o.Configuration = "127.0.0.1:6379")</c>.</summary>
     public static IServiceCollection AddZonesRedis(this IServiceCollection services, Action<RedisFeedsOptions> configure)
     {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Zones.Handlers.Feeds;
 using Zones.Handlers.WebSockets;
 using Zones.Redis;
-using Zones.Tests.Host;
+using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.Redis;
 
@@ -13,6 +13,10 @@ public sealed class HostConfigurationTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("zones-redis-config-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>The real host with what Zones.Host's Program.cs adds for scale-out.</summary>
+    private static Task<Microsoft.Extensions.Hosting.IHost> StartAsync(string zones) =>
+        TestHost.StartAsync(["--zones", zones, "--urls", "http://127.0.0.1:0"], builder => builder.Services.AddZonesRedisWhenConfigured(builder.Configuration));
 
     private async Task<string> WriteAsync(string json)
     {
@@ -25,19 +29,19 @@ public sealed class HostConfigurationTests : IDisposable
     public async Task Without_a_redis_section_the_feeds_stay_in_process_and_with_one_they_are_shared()
     {
         var plain = await WriteAsync("""{ "Zones": [ { "Prefix": "/", "Handler": "notfound" } ] }""");
-        using (var host = await HostTests.StartAsync("--zones", plain, "--urls", "http://127.0.0.1:0"))
+        using (var host = await StartAsync(plain))
         {
             Assert.IsType<InProcessFeeds>(host.Services.GetRequiredService<IFeeds>());
             Assert.Null(host.Services.GetService<IWebSocketBackplane>());
             await host.StopAsync();
         }
 
-        await using var redis = await Infrastructure.RedisServer.StartAsync();
+        await using var redis = await RedisServer.StartAsync();
         var shared = await WriteAsync($$"""
             { "Feeds": { "Names": [ "news" ], "BufferSize": 50, "Redis": { "Configuration": "{{redis.Configuration}}", "Prefix": "site1:" } },
               "Zones": [ { "Prefix": "/", "Handler": "notfound" } ] }
             """);
-        using (var host = await HostTests.StartAsync("--zones", shared, "--urls", "http://127.0.0.1:0"))
+        using (var host = await StartAsync(shared))
         {
             var feeds = Assert.IsType<RedisFeeds>(host.Services.GetRequiredService<IFeeds>());
             Assert.IsType<RedisBackplane>(host.Services.GetRequiredService<IWebSocketBackplane>());
@@ -55,7 +59,7 @@ public sealed class HostConfigurationTests : IDisposable
     public async Task A_bad_redis_entry_stops_the_start_naming_the_file_the_entry_and_the_fix(string section, string problem)
     {
         var path = await WriteAsync($$"""{ "Feeds": { "Redis": {{section}} }, "Zones": [ { "Prefix": "/", "Handler": "notfound" } ] }""");
-        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => HostTests.StartAsync("--zones", path, "--urls", "http://127.0.0.1:0"));
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(path));
         var failure = Assert.Single(e.Failures);
         Assert.StartsWith($"{path}: {problem}", failure);
         Assert.Contains("e.g.", failure);

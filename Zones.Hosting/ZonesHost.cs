@@ -4,12 +4,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Zones.Handlers;
-using Zones.Hosting;
 using Zones.Server;
 using Zones.Handlers.Feeds;
-using Zones.Redis;
 
-namespace Zones.Host;
+namespace Zones.Hosting;
 
 /// <summary>
 /// The program around the server: finds zones.json, reads --urls and --zones, registers the
@@ -57,15 +55,6 @@ public static class ZonesHost
         builder.Services.AddBuiltInZoneHandlers();
         builder.Services.AddOptions<FeedsOptions>().Bind(builder.Configuration.GetSection("Feeds")).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<FeedsOptions>>(new ZoneFileValidator<FeedsOptions>(zoneFile, o => o.Validate()));
-        // Scale-out: with "Feeds": { "Redis": { … } } the feeds and the hub's groups are shared by
-        // every instance pointing at that Redis; without it they stay in this process.
-        var redis = builder.Configuration.GetSection("Feeds:Redis");
-        if (redis.Exists())
-        {
-            builder.Services.AddZonesRedis(redis);
-            builder.Services.AddOptions<RedisFeedsOptions>().ValidateOnStart();
-            builder.Services.AddSingleton<IValidateOptions<RedisFeedsOptions>>(new ZoneFileValidator<RedisFeedsOptions>(zoneFile, o => o.Validate()));
-        }
         builder.Services.PostConfigure<ServerOptions>(options =>
         {
             // ASP.NET Core's convention: --urls "http://127.0.0.1:8080;http://[::1]:8080".
