@@ -70,7 +70,7 @@ public sealed class FileBody(string path, long offset = 0, long? length = null) 
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
-            if (read == 0) throw new IOException("The file became shorter while it was being sent.");
+            if (read == 0) throw new FileChangedException();
             position += read;
             remaining -= read;
             await writer.FlushAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Zones.Host;
+using Zones.Hosting;
 
 // `hash-password` and `hash-token` print hashes for the guard zones' zones.json entries.
 if (HashCommands.Run(args, Console.In, Console.Out, Console.Error, terminal: !Console.IsInputRedirected) is { } exitCode) return exitCode;

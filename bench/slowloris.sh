@@ -40,14 +40,21 @@ run() { # name, slowhttptest args...
   : >"$WORK/probe.txt"
   ( while true; do curl -s -o /dev/null -m 5 -w '%{http_code} %{time_total}\n' "http://127.0.0.1:$PORT/" >>"$WORK/probe.txt" || echo "000 5" >>"$WORK/probe.txt"; sleep 0.5; done ) &
   local probe=$!
+  # What the server holds, counted on its side: slowhttptest's own "connected" figure does not
+  # notice connections the server cut in slow-read mode.
+  : >"$WORK/open.txt"
+  ( while true; do ss -Htn state established "( sport = :$PORT )" | wc -l >>"$WORK/open.txt"; sleep 1; done ) &
+  local sampler=$!
   slowhttptest "$@" -l "$LENGTH" -p 3 >"$WORK/$name.out" 2>&1 || true
-  kill "$probe"; wait "$probe" 2>/dev/null || true
+  kill "$probe" "$sampler"; wait "$probe" "$sampler" 2>/dev/null || true
   local count worst bad rss
   count=$(wc -l <"$WORK/probe.txt")
   worst=$(awk 'BEGIN{m=0} {if ($2>m) m=$2} END{printf "%.3f", m}' "$WORK/probe.txt")
   bad=$(awk '$1 != 200 || $2 >= 1.0' "$WORK/probe.txt" | wc -l)
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER/status")
-  echo "$name: $count probes, worst ${worst}s, $bad not 200-within-1s; server RSS ${rss} KiB; slowhttptest: $(grep -a -E 'closed:|pending:|connected:' "$WORK/$name.out" | tail -4 | sed "s/\x1b\[[0-9;]*m//g" | tr -s ' \t' ' ' | tr '\n' ' ')"
+  local most last
+  most=$(sort -n "$WORK/open.txt" | tail -1); last=$(tail -1 "$WORK/open.txt")
+  echo "$name: $count probes, worst ${worst}s, $bad not 200-within-1s; server RSS ${rss} KiB; connections open at the server: at most ${most}, ${last} at the end; slowhttptest: $(grep -a -E 'closed:|pending:|connected:' "$WORK/$name.out" | tail -4 | sed "s/\x1b\[[0-9;]*m//g" | tr -s ' \t' ' ' | tr '\n' ' ')"
 }
 
 echo "== slowhttptest, 1000 connections, ${LENGTH}s per mode, against port $PORT"

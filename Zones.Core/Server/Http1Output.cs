@@ -73,16 +73,20 @@ internal sealed class Http1Output : IResponseSink
                 {
                     await body.WriteAsync(BodyWriter, cancellationToken);
                 }
+                catch (FileChangedException)
+                {
+                    Log.ResponseShort(_logger, request.ToString(), _raw.Count + _framedBytes, length ?? 0);
+                    throw;
+                }
                 catch (Exception e) when (!ConnectionLoss.Is(e))
                 {
                     // The head is gone: there is no way to tell the client but to cut the connection.
                     Log.ResponseFailed(_logger, request.ToString(), e);
                     throw new ConnectionAbortedException("The response body failed after the head was sent.", e);
                 }
-                finally
-                {
-                    written = EndBody(request, length, closeDelimited);
-                }
+                // Only a body that ended by itself is held to its length: one cut short because
+                // the client went away or stopped reading is the client's doing, not a bug to warn of.
+                written = EndBody(request, length, closeDelimited);
             }
             if (flush || written.MustClose) await FlushAsync(cancellationToken);
             return written;
@@ -243,13 +247,17 @@ internal sealed class Http1Output : IResponseSink
             {
                 sent = await SendFile.SendAsync(_socket, file, offset, count, cancellationToken);
             }
+            catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.InvalidArgument } && RandomAccess.GetLength(file) < offset + count)
+            {
+                throw new FileChangedException(); // the kernel refuses a range past the file's new end
+            }
             finally
             {
                 _deadlines.WriteEnded(sent);
                 _raw.AddSent(sent);
             }
             // A file cut short under us: the kernel sends what there is, and the rest never comes.
-            if (sent < count) throw new IOException("The file became shorter while it was being sent.");
+            if (sent < count) throw new FileChangedException();
             offset += count;
             length -= count;
         }

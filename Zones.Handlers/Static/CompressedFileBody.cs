@@ -29,7 +29,7 @@ internal sealed class CompressedFileBody(SafeFileHandle handle, long length, str
                 while (position < length)
                 {
                     var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, (int)Math.Min(BlockSize, length - position)), position, cancellationToken);
-                    if (read == 0) throw new IOException("The file became shorter while it was being sent.");
+                    if (read == 0) throw new FileChangedException();
                     await compressor.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                     position += read;
                 }

@@ -11,7 +11,7 @@ public static partial class TestHost
     /// <summary>Builds and starts the host with these command-line arguments; <paramref name="services"/> adds what Program.cs would.</summary>
     public static async Task<IHost> StartAsync(string[] args, Action<IServiceCollection>? services = null)
     {
-        var builder = Zones.Host.ZonesHost.CreateBuilder(args);
+        var builder = ZonesHost.CreateBuilder(args);
         services?.Invoke(builder.Services);
         var host = builder.Build();
         try

@@ -4,11 +4,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Zones.Handlers;
-using Zones.Hosting;
 using Zones.Server;
 using Zones.Handlers.Feeds;
 
-namespace Zones.Host;
+namespace Zones.Hosting;
 
 /// <summary>
 /// The program around the server: finds zones.json, reads --urls and --zones, registers the

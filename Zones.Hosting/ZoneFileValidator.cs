@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
-using Zones.Hosting;
 
-namespace Zones.Host;
+namespace Zones.Hosting;
 
 /// <summary>Checks an options section at start; each problem is reported with the zone file's path, as every start-up problem is.</summary>
 internal sealed class ZoneFileValidator<TOptions>(ZoneFile zoneFile, Func<TOptions, IEnumerable<string>> problems) : IValidateOptions<TOptions>
