@@ -57,20 +57,22 @@ stop_instances() { for p in "${SERVERS[@]}"; do kill "$p" 2>/dev/null || true; w
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 
 OUT=bench/results-feeds-$MODE.md
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 case "$MODE" in
 latency)
   RATES=${2:-250,500,1000,2000}
   write_zones local; write_zones redis
   echo "== in-process, one instance, 1000 subscribers"
   start_instance "$WORK/zones-local.json"
-  dotnet "$TOOL" "${URLS[0]}" "${URLS[0]}" 1000 "$RATES" 5 | tee "$WORK/local.out"
+  dotnet "$TOOL" "${URLS[0]}" "${URLS[0]}" 1000 "$RATES" 5 stride=3 | tee "$WORK/local.out"
   stop_instances
   echo "== Redis, three instances, 1000 subscribers spread over them, publish on A, measured on B"
   for _ in 1 2 3; do start_instance "$WORK/zones-redis.json"; done
-  dotnet "$TOOL" "${URLS[0]}" "${URLS[0]},${URLS[1]},${URLS[2]}" 1000 "$RATES" 5 "${URLS[1]}" | tee "$WORK/redis.out"
+  dotnet "$TOOL" "${URLS[0]}" "${URLS[0]},${URLS[1]},${URLS[2]}" 1000 "$RATES" 5 "url=${URLS[1]}" | tee "$WORK/redis.out"
   stop_instances
   { echo "# Feeds: publish → delivery latency (bench/feeds.sh latency, $(date -u +%Y-%m-%d))"; echo
-    echo "SSE subscribers on raw sockets; latency from the start of the publish request to the event read; 5 s per rate."; echo
+    echo "SSE subscribers on raw sockets; latency from the start of the publish request to the event read; 5 s per rate"
+    echo "after a 3 s warm-up; 333 of the 1,000 subscribers measured (in-process: every third; Redis: those on B). Load average before: $LOAD."; echo
     echo '```'; echo "in-process, one instance:"; cat "$WORK/local.out"; echo; echo "Redis, three instances (measured on B):"; cat "$WORK/redis.out"; echo '```'; } > "$OUT"
   ;;
 soak)

@@ -5,12 +5,14 @@ using System.Net.Sockets;
 using System.Text;
 
 // bench/FeedLatency: publish → delivery latency of a feed over Server-Sent Events.
-//   FeedLatency PUBLISH_URL SUBSCRIBE_URLS SUBSCRIBERS RATES SECONDS [SAMPLE_URL]
+//   FeedLatency PUBLISH_URL SUBSCRIBE_URLS SUBSCRIBERS RATES SECONDS [SAMPLE]
 // Opens SUBSCRIBERS raw SSE connections to /events/bench, spread round-robin over the
 // comma-separated SUBSCRIBE_URLS; then, for each events/s in the comma-separated RATES,
 // publishes for SECONDS to PUBLISH_URL/feeds/bench, each event carrying the time it was sent.
 // Latency = from the start of the publish request to the event read by a subscriber, measured
-// on the subscribers of SAMPLE_URL (default: all). Prints one line per rate:
+// on the subscribers SAMPLE names: "url=URL" (those of one instance) or "stride=N" (every Nth;
+// default: all); the others are only drained. A 3 s warm-up at 200 events/s comes first and
+// is not reported. Prints one line per rate:
 //   rate=R sent=N p50=ms p99=ms max=ms missing=M
 // (missing: events a sampled subscriber did not get within 5 s of the end of its rate).
 
@@ -19,13 +21,15 @@ var subscribeUrls = args[1].Split(',').Select(u => new Uri(u)).ToArray();
 var subscribers = int.Parse(args[2], CultureInfo.InvariantCulture);
 var rates = args[3].Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
 var seconds = double.Parse(args[4], CultureInfo.InvariantCulture);
-var sampleUrl = args.Length > 5 ? new Uri(args[5]) : null;
+var sample = args.Length > 5 ? args[5] : "stride=1";
+Uri? sampleUrl = sample.StartsWith("url=", StringComparison.Ordinal) ? new Uri(sample[4..]) : null;
+var stride = sample.StartsWith("stride=", StringComparison.Ordinal) ? int.Parse(sample[7..], CultureInfo.InvariantCulture) : 1;
 
 var connections = new List<Subscriber>();
 for (var i = 0; i < subscribers; i++)
 {
     var url = subscribeUrls[i % subscribeUrls.Length];
-    connections.Add(await Subscriber.OpenAsync(url, sample: sampleUrl is null || url == sampleUrl));
+    connections.Add(await Subscriber.OpenAsync(url, sample: sampleUrl is null ? i % stride == 0 : url == sampleUrl));
 }
 await Task.WhenAll(connections.Select(c => c.Ready));
 await Task.Delay(1000); // every subscription is live (a Redis-backed one reads its start first)
@@ -33,10 +37,11 @@ var sampled = connections.Where(c => c.Sampled).ToList();
 Console.WriteLine($"subscribers={subscribers} sampled={sampled.Count} instances={subscribeUrls.Length}");
 
 using var publisher = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = publishUrl };
-foreach (var rate in rates)
+foreach (var (rate, report) in new[] { (200, false) }.Concat(rates.Select(r => (r, true))))
 {
+    var runSeconds = report ? seconds : 3;
     foreach (var c in sampled) c.Reset();
-    var total = (int)(rate * seconds);
+    var total = (int)(rate * runSeconds);
     using var inFlight = new SemaphoreSlim(64);
     var sends = new List<Task>(total);
     var clock = Stopwatch.StartNew();
@@ -63,6 +68,7 @@ foreach (var rate in rates)
     var sentIn = clock.Elapsed.TotalSeconds;
     var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
     while (sampled.Any(c => c.Count < total) && DateTime.UtcNow < deadline) await Task.Delay(50);
+    if (!report) continue; // the warm-up: JIT, connection pools, Redis scripts loaded
     var latencies = sampled.SelectMany(c => c.Latencies()).Order().ToArray();
     var missing = sampled.Sum(c => Math.Max(0, total - c.Count));
     double P(double q) => latencies.Length == 0 ? double.NaN : latencies[Math.Min(latencies.Length - 1, (int)(q * latencies.Length))];
