@@ -44,7 +44,10 @@ public sealed record ZoneState
     /// the answering handler's own headers and the listener's (Server). Provisional headers set
     /// after the removal are sent, so removing and then setting a name replaces it.
     /// </summary>
-    public ImmutableHashSet<string> RemovedResponseHeaders { get; init; } = ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase);
+    public ImmutableHashSet<string> RemovedResponseHeaders { get; init; } = NoNames;
+
+    // Shared, so a request whose zones remove nothing allocates no set of its own.
+    private static readonly ImmutableHashSet<string> NoNames = ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Who the request is from, once a guard zone (basicauth, bearer) has checked it: the user

@@ -5,7 +5,7 @@ namespace Zones.Handlers;
 
 /// <summary>
 /// Wibble's vars: an HTML page showing the state the handler received — request line, headers,
-/// the zone's prefix, suffix and fspath, provisional response headers. Every value is
+/// the zone's prefix, suffix and fspath, the user a guard zone checked, provisional response headers. Every value is
 /// HTML-escaped, so a hostile header cannot script the page. For debugging; keep it off public sites.
 /// </summary>
 public sealed class VarsHandler : IZoneHandler
@@ -25,6 +25,7 @@ public sealed class VarsHandler : IZoneHandler
         Section(html, "zone",
         [
             ("prefix", context.Prefix), ("suffix", context.Suffix), ("fspath", context.FsPath ?? ""), ("state path", context.Path),
+            ("user", context.State.User ?? ""),
         ]);
         Section(html, "headers", request.Headers.Select(h => (h.Key, h.Value)));
         Section(html, "response headers", context.State.ResponseHeaders.Select(h => (h.Key, h.Value)));

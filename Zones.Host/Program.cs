@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Zones.Host;
+using Zones.Redis;
 using Zones.Hosting;
 
 // `hash-password` and `hash-token` print hashes for the guard zones' zones.json entries.
@@ -8,10 +10,15 @@ if (HashCommands.Run(args, Console.In, Console.Out, Console.Error, terminal: !Co
 // zones.json, --urls, --zones and the built-in handlers.
 var builder = ZonesHost.CreateBuilder(args);
 
+// Scale-out: "Feeds": { "Redis": { "Configuration": "127.0.0.1:6379" } } shares the feeds and chat rooms
+// with every instance using that Redis (Zones.Redis); without it they stay in this process.
+builder.Services.AddZonesRedisWhenConfigured(builder.Configuration);
+
 // Your own handlers, by the name zones.json uses for them: hello, feedlist (Zones.Host/DemoHandlers.cs).
 builder.Services.AddDemoHandlers();
 
-// The demo's live page: the time, published to the "clock" feed every second.
-builder.Services.AddHostedService<ClockPublisher>();
+// The demo's live page: the time, published to the "clock" feed every second. Instances that share
+// their feeds through Redis need only one publisher: the others run with "Demo:Clock": false.
+if (builder.Configuration.GetValue("Demo:Clock", true)) builder.Services.AddHostedService<ClockPublisher>();
 
 return await ZonesHost.RunAsync(builder);

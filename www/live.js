@@ -44,6 +44,7 @@ $('publish').addEventListener('submit', async e => {
   try {
     const url = after === null ? '/poll/clock' : `/poll/clock?after=${after}`;
     const response = await fetch(url, { cache: 'no-store' });
+    if (response.status !== 200 && response.status !== 204) throw new Error(response.statusText); // e.g. 503 while Redis is down: wait, then poll again
     if (response.status === 200) {
       const events = await response.json(); // a zones-reset may come first: its id is where to go on from
       const last = events[events.length - 1];

@@ -28,6 +28,7 @@ public sealed partial class AcmeCertificates : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private HttpClient? _http;
     private AcmeIssuer? _issuer;
+    private AccountKey? _accountKey;
     private Task? _loop;
     private volatile IssuedCertificate _current;
 
@@ -70,8 +71,18 @@ public sealed partial class AcmeCertificates : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Starts the background work: once the listeners are up, so an http-01 challenge can be answered.</summary>
-    public void Start() => _loop ??= Task.Run(() => RunAsync(_stopping.Token));
+    /// <summary>
+    /// Takes the cached certificate if it is good (before the first handshake, so none sees the
+    /// fallback needlessly), then starts the background work — once the listeners are up, so an
+    /// http-01 challenge can be answered.
+    /// </summary>
+    public void Start()
+    {
+        if (_loop is not null) return;
+        UseCached();
+        if (_current.IsFallback) LogFallback(_logger, string.Join(", ", Domains));
+        _loop = Task.Run(() => RunAsync(_stopping.Token));
+    }
 
     public async Task StopAsync()
     {
@@ -83,13 +94,12 @@ public sealed partial class AcmeCertificates : IAsyncDisposable
     {
         await StopAsync();
         _http?.Dispose();
+        _accountKey?.Dispose();
         _stopping.Dispose();
     }
 
     private async Task RunAsync(CancellationToken stopping)
     {
-        UseCached();
-        if (_current.IsFallback) LogFallback(_logger, string.Join(", ", Domains));
         var retryDelay = _options.RetryDelay;
         var attempt = 0;
         while (!stopping.IsCancellationRequested)
@@ -150,8 +160,8 @@ public sealed partial class AcmeCertificates : IAsyncDisposable
     {
         if (_issuer is null)
         {
-            var key = _cache.AccountKey();
-            _issuer = new AcmeIssuer(new AcmeClient(_http = CreateHttpClient(), _directory, key), Challenges, _time);
+            _accountKey = _cache.AccountKey();
+            _issuer = new AcmeIssuer(new AcmeClient(_http = CreateHttpClient(), _directory, _accountKey), Challenges, _time);
         }
         // After a failure the next attempt leads with the next challenge type: if one cannot
         // work here (port 80 blocked, a proxy in front of 443), the other still gets its turn.

@@ -43,7 +43,7 @@ internal sealed class ServerOptionsValidator(ZoneFile zoneFile) : IValidateOptio
         if (https.Count == 0) yield break;
         if (tls.Certificate is null && tls.Sni.Count == 0 && tls.Acme is null)
         {
-            yield return $"Server:Tls: {https[0]} needs a certificate; add \"Tls\": {{ \"Certificate\": {{ \"Path\": \"cert.pem\", \"KeyPath\": \"key.pem\" }} }}";
+            yield return $"Server:Tls: {https[0]} needs a certificate; add \"Tls\": {{ \"Certificate\": {{ \"Path\": \"cert.pem\", \"KeyPath\": \"key.pem\" }} }}, or \"Acme\" for certificates from Let's Encrypt";
             yield break;
         }
         if (tls.HandshakeTimeout <= TimeSpan.Zero) yield return "Server:Tls:HandshakeTimeout must be positive, e.g. \"00:00:10\"";

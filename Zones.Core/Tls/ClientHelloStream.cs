@@ -19,9 +19,19 @@ internal sealed class ClientHelloStream(Stream inner) : Stream
     /// </summary>
     public async ValueTask<ClientHello?> ReadHelloAsync(CancellationToken cancellationToken)
     {
-        _buffer ??= ArrayPool<byte>.Shared.Rent(ClientHello.MaxLength + 64);
-        while (_count < _buffer.Length)
+        // A hello is rarely over 2 KiB: start small (a client that stalls holds only this) and
+        // grow to the bound only for a hello that needs it.
+        _buffer ??= ArrayPool<byte>.Shared.Rent(4096);
+        while (true)
         {
+            if (_count == _buffer.Length)
+            {
+                if (_buffer.Length >= MaxRead) return null;
+                var larger = ArrayPool<byte>.Shared.Rent(MaxRead);
+                _buffer.AsSpan(0, _count).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = larger;
+            }
             var read = await inner.ReadAsync(_buffer.AsMemory(_count), cancellationToken);
             if (read == 0) return null;
             _count += read;
@@ -31,8 +41,10 @@ internal sealed class ClientHelloStream(Stream inner) : Stream
                 case ClientHelloParse.Invalid: return null;
             }
         }
-        return null;
     }
+
+    // The longest hello, with the headers of the records it may span.
+    private const int MaxRead = ClientHello.MaxLength + 256;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {

@@ -5,7 +5,7 @@ namespace Zones.Handlers.Templates;
 /// <summary>
 /// What a template sees, as plain dictionaries and lists (so nothing of the server's objects is
 /// reachable from a template):
-/// <c>request</c> (method, path, target, query_string, protocol, host, remote_address, remote_port,
+/// <c>request</c> (method, path, target, query_string, protocol, host, remote_address, remote_port, user,
 /// headers, query, query_all, cookies, form, form_all, files — each file a map of name, filename, content_type, length), <c>zone</c> (prefix, suffix),
 /// <c>options</c> (the zone's "Values") and <c>now</c>.
 /// </summary>
@@ -30,6 +30,7 @@ internal static class TemplateModel
                 ["host"] = request.Host,
                 ["remote_address"] = request.RemoteEndPoint?.Address.ToString() ?? "",
                 ["remote_port"] = request.RemoteEndPoint?.Port ?? 0,
+                ["user"] = context.State.User ?? "", // the user a guard zone (basicauth, bearer) checked
                 ["headers"] = headers,
                 ["query"] = First(request.Query),
                 ["query_all"] = All(request.Query),

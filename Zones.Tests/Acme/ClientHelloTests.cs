@@ -113,6 +113,39 @@ public sealed class ClientHelloTests
         Assert.Equal(sent, buffer[..n]);
     }
 
+    [Fact]
+    public async Task A_hello_larger_than_the_first_read_buffer_is_read_whole_and_replayed()
+    {
+        var bytes = Padded(await CaptureAsync("zones.example.com", "acme-tls/1"), 9000);
+        Assert.True(bytes.Length > 9000);
+        await using var stream = new ClientHelloStream(new MemoryStream(bytes));
+        var hello = await stream.ReadHelloAsync(CancellationToken.None);
+        Assert.Equal("zones.example.com", hello?.ServerName);
+        Assert.Equal(["acme-tls/1"], hello!.ApplicationProtocols);
+        var read = new MemoryStream();
+        await stream.CopyToAsync(read);
+        Assert.Equal(bytes, read.ToArray());
+    }
+
+    /// <summary>The hello with a padding extension (RFC 7685) of <paramref name="padding"/> bytes, every length fixed up.</summary>
+    private static byte[] Padded(byte[] record, int padding)
+    {
+        var offset = 5 + 4 + 2 + 32;
+        offset += 1 + record[offset];                                                 // session id
+        offset += 2 + BinaryPrimitives.ReadUInt16BigEndian(record.AsSpan(offset));    // cipher suites
+        offset += 1 + record[offset];                                                 // compression
+        var extensions = BinaryPrimitives.ReadUInt16BigEndian(record.AsSpan(offset));
+        var extension = new byte[4 + padding];
+        BinaryPrimitives.WriteUInt16BigEndian(extension, 21);
+        BinaryPrimitives.WriteUInt16BigEndian(extension.AsSpan(2), (ushort)padding);
+        byte[] result = [.. record, .. extension];
+        BinaryPrimitives.WriteUInt16BigEndian(result.AsSpan(offset), (ushort)(extensions + extension.Length));
+        BinaryPrimitives.WriteUInt16BigEndian(result.AsSpan(3), (ushort)(result.Length - 5));
+        var handshake = result.Length - 9;
+        result[6] = (byte)(handshake >> 16); result[7] = (byte)(handshake >> 8); result[8] = (byte)handshake;
+        return result;
+    }
+
     private static byte[] Record(ReadOnlySpan<byte> fragment)
     {
         var record = new byte[5 + fragment.Length];

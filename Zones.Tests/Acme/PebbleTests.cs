@@ -74,24 +74,26 @@ public sealed class PebbleTests : IDisposable
         await using var zones = await StartZonesAsync(pebble, ["http://127.0.0.1:0", "https://127.0.0.1:0"], a => a.RenewWhenRemaining = 0.9);
         await pebble.StartAsync(httpPort: zones.Server.EndPoints[0].Port, tlsPort: zones.Server.EndPoints[1].Port, validity: TimeSpan.FromMinutes(1));
         var port = zones.Server.EndPoints[1].Port;
-        var first = await ObtainedAsync(zones);
+        await ObtainedAsync(zones);
         var root = await pebble.RootAsync();
 
+        // A keep-alive connection on the certificate of the moment (on a slow machine that may
+        // already be a renewed one: what matters is that it is replaced while the connection lives).
         var connections = 0;
-        X509Certificate2? keptCertificate = null;
-        using var kept = Client(port, root, () => Interlocked.Increment(ref connections), c => keptCertificate = c);
-        Assert.Equal(HttpStatusCode.OK, (await kept.GetAsync($"https://{Domain}:{port}/")).StatusCode);
-        Assert.Equal(first.Leaf.Thumbprint, keptCertificate!.Thumbprint);
+        X509Certificate2? kept = null;
+        using var client = Client(port, root, () => Interlocked.Increment(ref connections), c => kept = c);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"https://{Domain}:{port}/")).StatusCode);
+        var old = kept!;
 
-        await Wait.UntilAsync(() => zones.Server.Acme!.Current.Leaf.Thumbprint != first.Leaf.Thumbprint, "the renewed certificate", TimeSpan.FromSeconds(60));
+        await Wait.UntilAsync(() => zones.Server.Acme!.Current.Leaf.Thumbprint != old.Thumbprint, "a renewed certificate", TimeSpan.FromSeconds(60));
         var (_, renewed) = await GetAsync(port, Domain, root);
-        Assert.NotEqual(first.Leaf.Thumbprint, renewed.Thumbprint);
-        Assert.True(renewed.NotAfter > first.Leaf.NotAfter);
+        Assert.NotEqual(old.Thumbprint, renewed.Thumbprint);
+        Assert.True(renewed.NotAfter > old.NotAfter);
 
-        // The connection opened on the first certificate is still served, on the same socket.
-        Assert.Equal(HttpStatusCode.OK, (await kept.GetAsync($"https://{Domain}:{port}/")).StatusCode);
+        // The connection opened on the older certificate is still served, on the same socket.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"https://{Domain}:{port}/")).StatusCode);
         Assert.Equal(1, connections);
-        Assert.Equal(first.Leaf.Thumbprint, keptCertificate.Thumbprint);
+        Assert.Same(old, kept); // no second handshake on it either
         Assert.True(zones.Logs.Entries.Count(e => e.Message.StartsWith("ACME: obtained a certificate", StringComparison.Ordinal)) >= 2);
     }
 

@@ -115,6 +115,64 @@ public sealed partial class NativeAotTests : IDisposable
             native.Kill(entireProcessTree: true);
             await native.WaitForExitAsync();
         }
+        await AcmeStartsOnTheFallbackAsync(binary);
+    }
+
+    /// <summary>
+    /// Server:Tls:Acme binds in the native build (its JSON is source-generated): with the CA's
+    /// directory unreachable, the server starts, serves the self-signed fallback for the ACME
+    /// name, and logs why it has no certificate yet.
+    /// </summary>
+    private async Task AcmeStartsOnTheFallbackAsync(string binary)
+    {
+        using var unreachable = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        unreachable.Start();
+        var port = ((System.Net.IPEndPoint)unreachable.LocalEndpoint).Port;
+        unreachable.Stop(); // nothing listens there now
+        var zones = Path.Combine(_folder, "acme.json");
+        await File.WriteAllTextAsync(zones, $$"""
+            { "Logging": { "LogLevel": { "Default": "Warning", "Zones.Server": "Information" } },
+              "Server": { "Tls": { "Acme": { "Directory": "https://127.0.0.1:{{port}}/dir", "Domains": [ "aot.example.com" ],
+                                             "AcceptTermsOfService": true, "CacheFolder": "acme-cache", "Challenges": [ "tls-alpn-01" ],
+                                             "RetryDelay": "00:00:30" } } },
+              "Zones": [ { "Prefix": "/", "Handler": "notfound" } ] }
+            """);
+        using var native = Process.Start(new ProcessStartInfo(binary, ["--zones", zones, "--urls", "https://127.0.0.1:0"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            string? url = null, failure = null;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while ((url is null || failure is null) && await native.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                if (line.Contains("Now listening on: ", StringComparison.Ordinal)) url = line[(line.IndexOf("https://", StringComparison.Ordinal))..].Trim();
+                if (line.Contains("ACME: could not obtain a certificate for aot.example.com", StringComparison.Ordinal)) failure = line.Trim();
+            }
+            Assert.NotNull(url);
+            Assert.Matches($@"warn: Zones.Acme\[44\] ACME: could not obtain a certificate for aot\.example\.com from https://127\.0\.0\.1:{port}/dir: .*Connection refused.*; next attempt in 00:00:30$", failure);
+            _ = native.StandardOutput.ReadToEndAsync();
+
+            var tlsPort = new Uri(url!).Port;
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            await socket.ConnectAsync(System.Net.IPAddress.Loopback, tlsPort);
+            await using var tls = new System.Net.Security.SslStream(new System.Net.Sockets.NetworkStream(socket));
+            await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+            {
+                TargetHost = "aot.example.com",
+                RemoteCertificateValidationCallback = (_, _, _, _) => true,
+            });
+            var served = tls.RemoteCertificate!;
+            Assert.Equal("CN=aot.example.com", served.Subject);
+            Assert.Equal(served.Subject, served.Issuer);
+        }
+        finally
+        {
+            native.Kill(entireProcessTree: true);
+            await native.WaitForExitAsync();
+        }
     }
 
     private static IEnumerable<HttpRequestMessage> Requests()

@@ -32,6 +32,15 @@ public sealed class FolderDependencyTests
     }
 
     [Fact]
+    public void Zones_Redis_is_one_folder_and_namespace_that_only_programs_scaling_out_reference()
+    {
+        Assert.Equal(["Zones.Redis"], Namespaces(typeof(Zones.Redis.RedisFeeds).Assembly));
+        // Handlers know the backend only through IFeeds and IWebSocketBackplane, and the Zones.Hosting package does not bring it.
+        foreach (var assembly in new[] { typeof(Zones.Handlers.BuiltInHandlers).Assembly, typeof(Zones.Hosting.ZonesHost).Assembly })
+            Assert.DoesNotContain(assembly.GetReferencedAssemblies(), a => a.Name is "Zones.Redis" or "StackExchange.Redis");
+    }
+
+    [Fact]
     public void The_check_sees_a_reference_made_only_inside_a_method_body()
     {
         // RootPath uses nothing but the BCL; HttpConnection (Server) reaches Pipeline only from

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Zones.Handlers.Feeds;
+using Zones.Testing;
 using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.Feeds;
@@ -95,22 +96,8 @@ public sealed class PublishTests
     {
         var feeds = new InProcessFeeds();
         var handler = new PublishHandler(new PublishOptions { AllowRemote = allowRemote }, feeds);
-        var request = Requests.Post("/feeds/news", "hi", new IPEndPoint(IPAddress.Parse(remote), 50000));
-        var result = await handler.HandleAsync(new ZoneContext(new ZoneState(request), new Zone("/feeds", handler)));
-        Assert.Equal(status, result.Response!.Status);
+        var result = await ZoneTest.Request("POST /feeds/news").WithBody("hi").WithRemote(IPAddress.Parse(remote)).RunAsync(handler, "/feeds");
+        Assert.Equal(status, result.Status);
         Assert.Equal(status == 200 ? 1 : 0, feeds.Since("news").Count);
-    }
-}
-
-/// <summary>Requests built in memory, for handler tests that need what a socket cannot fake (a remote address).</summary>
-internal static class Requests
-{
-    public static HttpRequest Post(string target, string body, IPEndPoint remote)
-    {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var request = HttpRequest.Parse(Encoding.ASCII.GetBytes($"POST {target} HTTP/1.1\r\nHost: t\r\nContent-Length: {bytes.Length}\r\n\r\n"));
-        request.RemoteEndPoint = remote;
-        request.Body = new MemoryStream(bytes);
-        return request;
     }
 }

@@ -57,6 +57,18 @@ public sealed class BasicAuthTests
         Assert.Matches(@"^127\.0\.0\.1:\d+ ana ""GET /admin/page HTTP/1\.1"" 200 3 ", line.Message);
     }
 
+    [Fact]
+    public async Task A_template_after_the_guard_sees_the_user_as_request_user()
+    {
+        await using var host = await GuardHost.StartAsync($$"""
+            { "Prefix": "/", "Handler": "basicauth", "Users": { "ana": "{{AnaHash}}" } },
+            { "Prefix": "/", "Handler": "templatefile", "Root": "www" }
+            """);
+        using var client = host.Client();
+        using var response = await GetAsync(client, "/me.html", Basic("ana", "correct horse"));
+        Assert.Equal("user=ana", await response.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("ana", "wrong horse")]
     [InlineData("ana", "")]

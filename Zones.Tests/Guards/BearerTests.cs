@@ -16,6 +16,7 @@ public sealed class BearerTests
         { "Prefix": "/ws", "Handler": "websocket", "Endpoint": "echo" },
         { "Prefix": "/events", "Handler": "eventstream" },
         { "Prefix": "/feeds", "Handler": "publish" },
+        { "Prefix": "/vars", "Handler": "vars" },
         { "Prefix": "/", "Handler": "whoami" }
         """;
 
@@ -35,6 +36,8 @@ public sealed class BearerTests
         Assert.Equal("publisher", await ok.Content.ReadAsStringAsync());
         using var other = await GetAsync(client, "/page", "other-token");
         Assert.Equal("other", await other.Content.ReadAsStringAsync());
+        using var vars = await GetAsync(client, "/vars", Token);
+        Assert.Contains("<tr><th>user</th><td>publisher</td></tr>", await vars.Content.ReadAsStringAsync());
 
         using var missing = await GetAsync(client, "/page", null);
         Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);

@@ -13,7 +13,7 @@ namespace Zones.Tests.Guards;
 /// The real program with a zones.json of a test's own (guards bound, validated and built as in
 /// production), its log captured, a <c>whoami</c> handler that answers with the state's User
 /// (and sets X-Powered-By, for headers to remove), and a <c>www</c> folder beside zones.json
-/// holding page.txt and style.css (2 KiB, compressible), for "Root": "www".
+/// holding page.txt, style.css (2 KiB, compressible) and me.html.liquid (prints request.user), for "Root": "www".
 /// </summary>
 internal sealed class GuardHost : IAsyncDisposable
 {
@@ -48,6 +48,7 @@ internal sealed class GuardHost : IAsyncDisposable
         var path = WriteZones(folder, zones, feeds);
         Directory.CreateDirectory(Path.Combine(folder, "www"));
         File.WriteAllText(Path.Combine(folder, "www", "page.txt"), "a static page\n");
+        File.WriteAllText(Path.Combine(folder, "www", "me.html.liquid"), "user={{ request.user }}");
         File.WriteAllText(Path.Combine(folder, "www", "style.css"), string.Concat(Enumerable.Repeat("body { margin: 0 }\n", 110)));
         var logs = new ListLoggerProvider();
         try

@@ -9,10 +9,14 @@ namespace Zones.Tests.Infrastructure;
 public static partial class TestHost
 {
     /// <summary>Builds and starts the host with these command-line arguments; <paramref name="services"/> adds what Program.cs would.</summary>
-    public static async Task<IHost> StartAsync(string[] args, Action<IServiceCollection>? services = null)
+    public static Task<IHost> StartAsync(string[] args, Action<IServiceCollection>? services = null) =>
+        StartAsync(args, builder => services?.Invoke(builder.Services));
+
+    /// <summary>The same, for what Program.cs adds from the configuration (<c>AddZonesRedisWhenConfigured(builder.Configuration)</c>).</summary>
+    public static async Task<IHost> StartAsync(string[] args, Action<HostApplicationBuilder> configure)
     {
         var builder = ZonesHost.CreateBuilder(args);
-        services?.Invoke(builder.Services);
+        configure(builder);
         var host = builder.Build();
         try
         {
