@@ -116,5 +116,6 @@ public sealed class ZoneTestResult
         }
     }
 
+    /// <summary>The status and body length of a response, or the kind of any other outcome: what an assertion message needs.</summary>
     public override string ToString() => Kind == ZoneResultKind.Respond ? $"{Status} ({Body.Length} body bytes)" : Kind.ToString();
 }

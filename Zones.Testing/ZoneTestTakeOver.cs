@@ -40,5 +40,6 @@ public sealed class ZoneTestTakeOver : IAsyncDisposable
     /// <summary>Cuts the connection, as a server abort does: the handler's tokens are cancelled and its stream ends.</summary>
     public void Abort() => _connection.Abort();
 
+    /// <summary>Closes the client's end of the duplex stream: the handler reads the end of its input.</summary>
     public async ValueTask DisposeAsync() => await Client.DisposeAsync();
 }

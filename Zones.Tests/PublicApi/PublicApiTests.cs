@@ -56,6 +56,8 @@ public static class PackedAssembly
         typeof(ZoneResponse).Assembly,
         typeof(Zones.Handlers.BuiltInHandlers).Assembly,
         typeof(Zones.Hosting.ZonesHost).Assembly,
+        typeof(Zones.Redis.RedisFeeds).Assembly,
+        typeof(Zones.Testing.ZoneTest).Assembly,
     }.ToDictionary(a => a.GetName().Name!);
 
     public static IEnumerable<string> ProjectsThatOptIn()
