@@ -2,7 +2,7 @@ using System.Buffers;
 namespace Zones;
 
 /// <summary>Bytes in memory. Large ones go out in segments, each flushed, so a stalled reader is noticed by the data-rate check.</summary>
-public sealed class BytesBody(ReadOnlyMemory<byte> bytes) : ResponseBody
+internal sealed class BytesBody(ReadOnlyMemory<byte> bytes) : ResponseBody
 {
     internal const int SegmentSize = 64 * 1024;
 

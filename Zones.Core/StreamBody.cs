@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Zones;
 
 /// <summary>A stream copied out and then disposed. With a known length it must deliver exactly that many bytes.</summary>
-public sealed class StreamBody(Stream stream, long? length = null) : ResponseBody
+internal sealed class StreamBody(Stream stream, long? length = null) : ResponseBody
 {
     public override long? Length => length;
 

@@ -2,7 +2,7 @@ using System.Text;
 namespace Zones;
 
 /// <summary>UTF-8 text. The byte count is computed once, for Content-Length.</summary>
-public sealed class TextBody(string text) : ResponseBody
+internal sealed class TextBody(string text) : ResponseBody
 {
     private long _length = -1;
 

@@ -1,7 +1,7 @@
 namespace Zones;
 
 /// <summary>A body written by a callback, for output produced as it goes; sent chunked.</summary>
-public sealed class WriterBody(Func<Stream, CancellationToken, Task> write) : ResponseBody
+internal sealed class WriterBody(Func<Stream, CancellationToken, Task> write) : ResponseBody
 {
     public override long? Length => null;
 

@@ -12,7 +12,7 @@ namespace Zones.Acme;
 /// doubling up to <see cref="AcmeOptions.MaxRetryDelay"/>. A new certificate is used by the next
 /// handshake; open connections keep theirs.
 /// </summary>
-public sealed partial class AcmeCertificates : IAsyncDisposable
+internal sealed partial class AcmeCertificates : IAsyncDisposable
 {
     // Task.Delay takes at most ~49 days; a 90-day certificate is renewed 60 days out, so long
     // waits are taken in pieces.

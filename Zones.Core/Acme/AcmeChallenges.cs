@@ -9,7 +9,7 @@ namespace Zones.Acme;
 /// tls-alpn-01 certificates by domain (the TLS listener shows them to "acme-tls/1" clients).
 /// An entry lives from just before the CA is told to validate until the authorization is decided.
 /// </summary>
-public sealed class AcmeChallenges
+internal sealed class AcmeChallenges
 {
     private readonly ConcurrentDictionary<string, string> _http01 = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, X509Certificate2> _tlsAlpn01 = new(StringComparer.OrdinalIgnoreCase);

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace Zones.Acme;
 
 /// <summary>A certificate with its key and the chain sent after it: one from the CA, the cached one, or the self-signed fallback.</summary>
-public sealed class IssuedCertificate(X509Certificate2 leaf, X509Certificate2Collection chain, bool isFallback = false)
+internal sealed class IssuedCertificate(X509Certificate2 leaf, X509Certificate2Collection chain, bool isFallback = false)
 {
     private const string SubjectAlternativeName = "2.5.29.17";
 

@@ -10,7 +10,7 @@ namespace Zones.Hosting;
 /// replaces the old one only once it is built without error; a bad edit is logged and the old
 /// table keeps serving. Open connections are untouched: each request reads the current table.
 /// </summary>
-public sealed partial class ReloadingZoneTableSource : IZoneTableSource, IDisposable
+internal sealed partial class ReloadingZoneTableSource : IZoneTableSource, IDisposable
 {
     private readonly ZoneFile _zoneFile;
     private readonly ZoneTableBuilder _builder;

@@ -1,7 +1,7 @@
 namespace Zones.Http;
 
 /// <summary>The reason phrase sent on the status line, RFC 9110's wording.</summary>
-public static class ReasonPhrases
+internal static class ReasonPhrases
 {
     public static string For(int status) => status switch
     {

@@ -9,7 +9,7 @@ namespace Zones.Http;
 /// handler names its own) and, on a TLS listener that asks for it, <c>Strict-Transport-Security</c>
 /// (unless the handler sets its own; never over plain HTTP, RFC 6797 §7.2).
 /// </summary>
-public sealed class ResponseFields
+internal sealed class ResponseFields
 {
     private readonly byte[] _server;
     private readonly byte[] _hsts;

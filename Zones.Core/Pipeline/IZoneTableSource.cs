@@ -7,7 +7,7 @@ public interface IZoneTableSource
 }
 
 /// <summary>A table that never changes.</summary>
-public sealed class FixedZoneTable(ZoneTable table) : IZoneTableSource
+internal sealed class FixedZoneTable(ZoneTable table) : IZoneTableSource
 {
     public ZoneTable Current { get; } = table;
 }

@@ -4,7 +4,7 @@ using System.Net;
 namespace Zones.Server;
 
 /// <summary>Reads a listen URL in ASP.NET Core's form: http:// or https://, then host:port with an IP address, localhost, or a wildcard (*, +, 0.0.0.0, [::]).</summary>
-public static class ListenAddress
+internal static class ListenAddress
 {
     /// <summary>The endpoints to bind for <paramref name="url"/>; throws <see cref="FormatException"/> with the fix in its message.</summary>
     public static IReadOnlyList<IPEndPoint> Parse(string url)

@@ -58,13 +58,13 @@ public sealed class ZoneServer : IAsyncDisposable
 
     public int ConnectionCount => _connections.Count;
 
-    public ZonesMetrics Metrics { get; } = new();
+    internal ZonesMetrics Metrics { get; } = new();
 
     /// <summary>The site's zones, behind the ACME http-01 zone when ACME is on.</summary>
     internal ZoneTable Table => _challengeZone is { } challenges ? challenges.Ahead(_tables.Current) : _tables.Current;
 
     /// <summary>The ACME certificates when Server:Tls:Acme is set and the server has started; null otherwise.</summary>
-    public AcmeCertificates? Acme => _acme;
+    internal AcmeCertificates? Acme => _acme;
 
     internal IServiceProvider Services { get; }
 

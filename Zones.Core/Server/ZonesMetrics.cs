@@ -6,7 +6,7 @@ namespace Zones.Server;
 /// The server's counters on the "Zones" meter, readable with dotnet-counters
 /// (<c>dotnet-counters monitor -n Zones.Host --counters Zones</c>) or a MeterListener.
 /// </summary>
-public sealed class ZonesMetrics : IDisposable
+internal sealed class ZonesMetrics : IDisposable
 {
     public const string MeterName = "Zones";
 

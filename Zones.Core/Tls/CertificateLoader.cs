@@ -8,7 +8,7 @@ namespace Zones.Tls;
 /// files exist, the key matches, a password opens it, it has not expired. Every failure is one
 /// message naming the setting, the file and the fix.
 /// </summary>
-public static class CertificateLoader
+internal static class CertificateLoader
 {
     /// <param name="file">Paths already absolute.</param>
     /// <param name="setting">What zones.json calls it, e.g. "Server:Tls:Sni:example.com".</param>

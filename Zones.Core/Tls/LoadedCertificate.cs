@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace Zones.Tls;
 
 /// <summary>A certificate ready for handshakes: the leaf with its key, the chain sent with it, and what its files held when read.</summary>
-public sealed class LoadedCertificate(X509Certificate2 leaf, X509Certificate2Collection chain, string contentHash)
+internal sealed class LoadedCertificate(X509Certificate2 leaf, X509Certificate2Collection chain, string contentHash)
 {
     // Building the context builds an X509Chain, which reads the whole system trust store
     // (≈ 100 ms, more than the rest of a native start): it is built off the start path by

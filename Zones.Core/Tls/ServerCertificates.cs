@@ -12,7 +12,7 @@ namespace Zones.Tls;
 /// next handshakes use the new pair, open connections keep theirs, and a broken new file is
 /// logged while the old pair stays in use.
 /// </summary>
-public sealed partial class ServerCertificates : IDisposable
+internal sealed partial class ServerCertificates : IDisposable
 {
     private readonly Entry? _default;
     private readonly Entry[] _exact;

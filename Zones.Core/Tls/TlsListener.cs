@@ -16,7 +16,7 @@ namespace Zones.Tls;
 /// With ACME's tls-alpn-01 on, a client offering ALPN "acme-tls/1" (a CA's validator) gets the
 /// challenge certificate instead, and the connection ends with the handshake (RFC 8737 §3).
 /// </summary>
-public sealed partial class TlsListener
+internal sealed partial class TlsListener
 {
     private readonly ServerCertificates _certificates;
     private readonly ClientCertificateMode _clientCertificates;

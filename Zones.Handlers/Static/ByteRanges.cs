@@ -3,14 +3,14 @@ using System.Globalization;
 namespace Zones.Handlers.Static;
 
 /// <summary>One satisfiable range: bytes <see cref="Start"/> to <see cref="End"/>, both included.</summary>
-public readonly record struct ByteRange(long Start, long End)
+internal readonly record struct ByteRange(long Start, long End)
 {
     public long Length => End - Start + 1;
 
     public string ContentRange(long total) => $"bytes {Start}-{End}/{total}";
 }
 
-public enum RangeOutcome
+internal enum RangeOutcome
 {
     /// <summary>No usable Range header (absent, another unit, malformed, or too many ranges): send the whole representation.</summary>
     Whole,
@@ -20,7 +20,7 @@ public enum RangeOutcome
     Unsatisfiable,
 }
 
-public readonly record struct RangeRequest(RangeOutcome Outcome, IReadOnlyList<ByteRange> Ranges);
+internal readonly record struct RangeRequest(RangeOutcome Outcome, IReadOnlyList<ByteRange> Ranges);
 
 /// <summary>
 /// The Range header (RFC 9110 §14.1.2): <c>bytes=a-b</c>, <c>bytes=a-</c>, <c>bytes=-n</c>, or
@@ -28,7 +28,7 @@ public readonly record struct RangeRequest(RangeOutcome Outcome, IReadOnlyList<B
 /// ranges past the end are dropped and only when none is left is the answer 416. Overlapping or
 /// nearly adjacent ranges are merged (§14.6), so "bytes=0-,0-,0-…" cannot multiply a download.
 /// </summary>
-public static class ByteRanges
+internal static class ByteRanges
 {
     /// <summary>More range specs than this and the header is ignored: no client needs them, and each costs a part.</summary>
     public const int MaxRanges = 100;

@@ -7,7 +7,7 @@ namespace Zones.Handlers.Static;
 /// before gzip when they tie, and identity wins only when the client lists it with a higher weight.
 /// No Accept-Encoding means identity: that is what every server sends such a client.
 /// </summary>
-public static class ContentCoding
+internal static class ContentCoding
 {
     public const string Brotli = "br";
     public const string Gzip = "gzip";

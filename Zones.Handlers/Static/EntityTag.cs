@@ -5,7 +5,7 @@ namespace Zones.Handlers.Static;
 /// Entity tags (RFC 9110 §8.8.3) and the comparisons the conditional headers need. Tags are kept
 /// as their field text, e.g. <c>"5f3a-1c"</c> or <c>W/"5f3a-1c-gzip"</c>.
 /// </summary>
-public static class EntityTag
+internal static class EntityTag
 {
     /// <summary>A strong tag from a file's length and modification time: any change to either changes it.</summary>
     public static string ForFile(long length, DateTimeOffset lastModified, string? variant = null) =>

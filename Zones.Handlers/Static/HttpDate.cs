@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Zones.Handlers.Static;
 
 /// <summary>HTTP-date (RFC 9110 §5.6.7): IMF-fixdate is sent; the two obsolete forms are still accepted.</summary>
-public static class HttpDate
+internal static class HttpDate
 {
     private static readonly string[] Formats =
     [

@@ -2,7 +2,7 @@ using Zones.Http;
 
 namespace Zones.Handlers.Static;
 
-public enum PreconditionOutcome
+internal enum PreconditionOutcome
 {
     /// <summary>Send the representation (or the ranges asked for).</summary>
     Proceed,
@@ -17,7 +17,7 @@ public enum PreconditionOutcome
 /// If-Unmodified-Since; then If-None-Match, else If-Modified-Since (GET and HEAD only).
 /// Dates compare in whole seconds, as HTTP dates carry no finer time.
 /// </summary>
-public static class Preconditions
+internal static class Preconditions
 {
     /// <param name="request">The request whose conditional headers are evaluated.</param>
     /// <param name="etag">The selected representation's tag.</param>
