@@ -15,12 +15,19 @@ public sealed class FileBody(string path, long offset = 0, long? length = null) 
     private SafeFileHandle? _handle;
     private long _length = -1;
 
+    /// <summary>The file's path, as given.</summary>
     public string Path { get; } = path;
 
+    /// <summary>Where the body starts in the file, in bytes.</summary>
     public long Offset { get; } = offset;
 
+    /// <summary>The bytes sent: from <see cref="Offset"/> to the requested length or the file's end, whichever comes first.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="PrepareAsync"/> has not run.</exception>
     public override long? Length => _length >= 0 ? _length : throw new InvalidOperationException("PrepareAsync has not run.");
 
+    /// <summary>Opens the file (shared for reading, writing and deletion) and fixes the length from the open handle.</summary>
+    /// <exception cref="IOException">The file cannot be opened (missing, a folder, no permission).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The offset lies outside the file.</exception>
     public override ValueTask PrepareAsync(CancellationToken cancellationToken)
     {
         _handle = File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
@@ -31,6 +38,7 @@ public sealed class FileBody(string path, long offset = 0, long? length = null) 
         return default;
     }
 
+    /// <inheritdoc/>
     public override ValueTask WriteAsync(ResponseBodyWriter writer, CancellationToken cancellationToken) =>
         CopyAsync(_handle ?? throw new InvalidOperationException("PrepareAsync has not run."), Offset, _length, writer, cancellationToken);
 
@@ -77,6 +85,7 @@ public sealed class FileBody(string path, long offset = 0, long? length = null) 
         }
     }
 
+    /// <inheritdoc/>
     public override ValueTask DisposeAsync()
     {
         _handle?.Dispose();

@@ -38,17 +38,22 @@ public sealed class HttpRequest
     /// <summary>The query without its '?', still percent-encoded; empty when absent.</summary>
     public string QueryString => _head.QueryString;
 
+    /// <summary>The protocol version of the request line: HTTP/1.1 or HTTP/1.0.</summary>
     public Http.HttpVersion Version => _head.Version;
 
+    /// <summary>The version as the request line writes it: "HTTP/1.1" or "HTTP/1.0".</summary>
     public string Protocol => Version == Http.HttpVersion.Http11 ? "HTTP/1.1" : "HTTP/1.0";
 
+    /// <summary>The header fields as received: names compare case-insensitively, repeated fields keep each value.</summary>
     public HttpHeaders Headers => _head.Headers;
 
     /// <summary>The Host header, or the authority of an absolute-form target (which wins); empty if an HTTP/1.0 client sent neither.</summary>
     public string Host => _head.Host;
 
+    /// <summary>The client's address and port (the TCP peer: a proxy's, behind one); null outside a connection.</summary>
     public IPEndPoint? RemoteEndPoint { get; internal set; }
 
+    /// <summary>The listener's address and port the request came in on; null outside a connection.</summary>
     public IPEndPoint? LocalEndPoint { get; internal set; }
 
     /// <summary>True when the request came over TLS (an https:// listener).</summary>
@@ -66,6 +71,7 @@ public sealed class HttpRequest
     /// <summary>True when the body arrives with the chunked transfer coding.</summary>
     public bool IsChunked => _head.IsChunked;
 
+    /// <summary>True when the request has a body: a Content-Length above 0, or chunked.</summary>
     public bool HasBody => _head.HasBody;
 
     /// <summary>
@@ -77,6 +83,7 @@ public sealed class HttpRequest
     /// <summary>Trailer fields of a chunked body; filled once the body has been read to its end.</summary>
     public HttpHeaders Trailers => _trailers ??= new HttpHeaders(0);
 
+    /// <summary>True for HEAD: the response's head is sent, its body is not (the server drops it).</summary>
     public bool IsHead => ReferenceEquals(Method, HttpMethods.Head) || Method == HttpMethods.Head;
 
     /// <summary>The client asked for "Expect: 100-continue".</summary>
@@ -151,5 +158,6 @@ public sealed class HttpRequest
         if (failures is not null) throw new AggregateException("Disposing what a request registered failed.", failures);
     }
 
+    /// <summary>The request line: "GET /x?y HTTP/1.1".</summary>
     public override string ToString() => $"{Method} {Target} {Protocol}";
 }

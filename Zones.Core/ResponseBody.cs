@@ -8,6 +8,7 @@ namespace Zones;
 /// </summary>
 public abstract class ResponseBody : IAsyncDisposable
 {
+    /// <summary>A body of zero bytes; shared, so disposing it does nothing.</summary>
     public static ResponseBody Empty { get; } = new BytesBody(ReadOnlyMemory<byte>.Empty);
 
     /// <summary>The exact number of bytes <see cref="WriteAsync"/> will write, or null if unknown.</summary>
@@ -16,8 +17,12 @@ public abstract class ResponseBody : IAsyncDisposable
     /// <summary>Runs before the head is written (e.g. opens the file), so a failure can still become a clean error response.</summary>
     public virtual ValueTask PrepareAsync(CancellationToken cancellationToken) => default;
 
+    /// <summary>Writes the body, exactly <see cref="Length"/> bytes when that is known (more or fewer throws and the connection is closed: the framing would lie).</summary>
+    /// <param name="writer">The connection's output; flush it to send what is written so far.</param>
+    /// <param name="cancellationToken">Cancelled when the client goes away or stops reading.</param>
     public abstract ValueTask WriteAsync(ResponseBodyWriter writer, CancellationToken cancellationToken);
 
+    /// <summary>Releases what the body holds (a file handle, a stream); called once by the server, whether or not the body was written.</summary>
     public virtual ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);

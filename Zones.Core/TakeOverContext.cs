@@ -16,15 +16,19 @@ public sealed class TakeOverContext
     internal TakeOverContext(ZoneState state, Stream stream, IZoneConnection connection, IServiceProvider services, CancellationToken serverStopping, CancellationToken connectionAborted) =>
         (State, Stream, _connection, Services, ServerStopping, ConnectionAborted) = (state, stream, connection, services, serverStopping, connectionAborted);
 
+    /// <summary>The state of the request that was taken over.</summary>
     public ZoneState State { get; }
 
+    /// <summary>The request that was taken over; its body, if any, was not read by the server.</summary>
     public HttpRequest Request => State.Request;
 
+    /// <summary>The client's address and port.</summary>
     public IPEndPoint? RemoteEndPoint => Request.RemoteEndPoint;
 
     /// <summary>The connection, both ways. Do not dispose it to close the connection: return from the take-over instead.</summary>
     public Stream Stream { get; }
 
+    /// <summary>The application's services (a hub, the feeds).</summary>
     public IServiceProvider Services { get; }
 
     /// <summary>

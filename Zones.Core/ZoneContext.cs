@@ -12,6 +12,12 @@ public sealed class ZoneContext
     private bool _fsPathDone;
     private readonly IZoneConnection? _connection;
 
+    /// <summary>A context outside a connection, for running a handler in a test or a tool; <see cref="WatchForDisconnect"/> then does nothing.</summary>
+    /// <param name="state">The state the handler sees.</param>
+    /// <param name="zone">The zone it is seen through: it gives <see cref="Prefix"/>, <see cref="Suffix"/> and <see cref="FsPath"/>.</param>
+    /// <param name="services">The services handlers look up; none when null.</param>
+    /// <param name="requestAborted">Becomes <see cref="RequestAborted"/>.</param>
+    /// <param name="serverStopping">Becomes <see cref="ServerStopping"/>.</param>
     public ZoneContext(ZoneState state, Zone zone, IServiceProvider? services = null, CancellationToken requestAborted = default, CancellationToken serverStopping = default)
         : this(state, zone, services, requestAborted, serverStopping, connection: null)
     {
@@ -27,15 +33,19 @@ public sealed class ZoneContext
         ServerStopping = serverStopping;
     }
 
+    /// <summary>The state this handler decides about; a handler changes it only by returning a copy through <see cref="ZoneResult.Next(ZoneState[])"/>.</summary>
     public ZoneState State { get; }
 
+    /// <summary>The request, as it arrived (the state's <see cref="ZoneState.Path"/> may differ from <see cref="HttpRequest.Path"/> after a rewrite).</summary>
     public HttpRequest Request => State.Request;
 
+    /// <summary>The zone the handler serves: prefix, root and name.</summary>
     public Zone Zone { get; }
 
     /// <summary>The path being matched (the state's, possibly rewritten by an earlier handler).</summary>
     public string Path => State.Path;
 
+    /// <summary>The zone's prefix as configured ("/static").</summary>
     public string Prefix => Zone.Prefix;
 
     /// <summary>The path after the zone's prefix: "" or a string that starts with '/'.</summary>

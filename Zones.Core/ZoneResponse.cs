@@ -13,6 +13,10 @@ namespace Zones;
 /// </summary>
 public sealed class ZoneResponse
 {
+    /// <summary>A response with a body of any kind; the static factories cover the common ones.</summary>
+    /// <param name="status">Three digits, 100 to 999.</param>
+    /// <param name="body">The body; none (zero bytes) when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> has not three digits.</exception>
     public ZoneResponse(int status = 200, ResponseBody? body = null)
     {
         if (status is < 100 or > 999) throw new ArgumentOutOfRangeException(nameof(status), "An HTTP status has three digits.");
@@ -20,10 +24,13 @@ public sealed class ZoneResponse
         Body = body ?? ResponseBody.Empty;
     }
 
+    /// <summary>The status code; the reason phrase sent with it is the standard one.</summary>
     public int Status { get; }
 
+    /// <summary>The response's header fields. Setting one with CR, LF or NUL in its name or value throws; framing fields (Content-Length, Transfer-Encoding), Date and Connection are replaced by the server's.</summary>
     public HttpHeaders Headers { get; } = new(4);
 
+    /// <summary>The body; the server disposes it once the response is sent or abandoned.</summary>
     public ResponseBody Body { get; }
 
     /// <summary>Sets a header and returns the response, for one-expression handlers.</summary>
@@ -45,8 +52,10 @@ public sealed class ZoneResponse
     public static ZoneResponse Text(string text, string contentType = "text/plain; charset=utf-8", int status = 200) =>
         new ZoneResponse(status, new TextBody(text)).WithHeader(HeaderNames.ContentType, TextTypes.WithUtf8Charset(contentType));
 
+    /// <summary>HTML text, sent as UTF-8 with "text/html; charset=utf-8". The text is sent as given: escape what came from the request.</summary>
     public static ZoneResponse Html(string html, int status = 200) => Text(html, "text/html; charset=utf-8", status);
 
+    /// <summary>Bytes as they are, with a Content-Length. The memory is read when the response is written, after the handler returns: do not reuse it.</summary>
     public static ZoneResponse Bytes(ReadOnlyMemory<byte> bytes, string contentType = "application/octet-stream", int status = 200) =>
         new ZoneResponse(status, new BytesBody(bytes)).WithHeader(HeaderNames.ContentType, contentType);
 
@@ -72,6 +81,9 @@ public sealed class ZoneResponse
     /// <summary>405 with the Allow field naming the methods that do work here, e.g. "GET, HEAD" (RFC 9110 §15.5.6).</summary>
     public static ZoneResponse MethodNotAllowed(string allow) => ForStatus(405).WithHeader(HeaderNames.Allow, allow);
 
+    /// <summary>A redirect to <paramref name="location"/> (sent as given: absolute, or relative to the request), with a small HTML body linking to it.</summary>
+    /// <param name="location">The target; CR, LF or NUL in it throws.</param>
+    /// <param name="status">301 by default; 302, 303, 307 and 308 are the other redirects (307 and 308 keep the method).</param>
     public static ZoneResponse Redirect(string location, int status = 301)
     {
         var html = $"<!doctype html><title>{status} {ReasonPhrases.For(status)}</title><a href=\"{WebUtility.HtmlEncode(location)}\">{WebUtility.HtmlEncode(location)}</a>\n";

@@ -1,5 +1,6 @@
 namespace Zones;
 
+/// <summary>Which of the four outcomes a <see cref="ZoneResult"/> is.</summary>
 public enum ZoneResultKind
 {
     /// <summary>Not mine: the state goes on unchanged to the next handler.</summary>
@@ -34,17 +35,22 @@ public readonly struct ZoneResult
         Payload = payload;
     }
 
+    /// <summary>Which outcome this is; <c>default(ZoneResult)</c> is <see cref="ZoneResultKind.Pass"/>.</summary>
     public ZoneResultKind Kind { get; }
 
     private object? Payload { get; }
 
+    /// <summary>Not mine: the state goes on, unchanged, to the next handler whose zone holds it.</summary>
     public static ZoneResult Pass => default;
 
     /// <summary>Replace the current state by these alternatives, tried in order; with none, the state is dropped.</summary>
     public static ZoneResult Next(params ZoneState[] states) => new(ZoneResultKind.Next, states);
 
+    /// <inheritdoc cref="Next(ZoneState[])"/>
     public static ZoneResult Next(IEnumerable<ZoneState> states) => new(ZoneResultKind.Next, states.ToArray());
 
+    /// <summary>Done: the server sends <paramref name="response"/> and the walk over the zone table ends.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="response"/> is null.</exception>
     public static ZoneResult Respond(ZoneResponse response) =>
         new(ZoneResultKind.Respond, response ?? throw new ArgumentNullException(nameof(response)));
 
@@ -56,16 +62,21 @@ public readonly struct ZoneResult
     public static ZoneResult TakeOver(Func<TakeOverContext, Task<TakeOverEnd>> run) =>
         new(ZoneResultKind.TakeOver, run ?? throw new ArgumentNullException(nameof(run)));
 
+    /// <summary>A take-over that closes the connection when <paramref name="run"/> returns (a WebSocket, an event stream).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="run"/> is null.</exception>
     public static ZoneResult TakeOver(Func<TakeOverContext, Task> run)
     {
         ArgumentNullException.ThrowIfNull(run);
         return TakeOver(async context => { await run(context); return TakeOverEnd.Close; });
     }
 
+    /// <summary>The alternatives of a <see cref="ZoneResultKind.Next"/> result, in the order they are tried; empty for every other kind.</summary>
     public IReadOnlyList<ZoneState> States => Kind == ZoneResultKind.Next ? (ZoneState[])Payload! : [];
 
+    /// <summary>The response of a <see cref="ZoneResultKind.Respond"/> result; null for every other kind.</summary>
     public ZoneResponse? Response => Payload as ZoneResponse;
 
+    /// <summary>The function that owns the connection in a <see cref="ZoneResultKind.TakeOver"/> result; null for every other kind.</summary>
     public Func<TakeOverContext, Task<TakeOverEnd>>? TakeOverRun => Payload as Func<TakeOverContext, Task<TakeOverEnd>>;
 
     /// <summary>
@@ -74,5 +85,6 @@ public readonly struct ZoneResult
     /// </summary>
     public static implicit operator ValueTask<ZoneResult>(ZoneResult result) => new(result);
 
+    /// <summary>The kind's name ("Pass", "Respond"…), for logs and assertion messages.</summary>
     public override string ToString() => Kind.ToString();
 }

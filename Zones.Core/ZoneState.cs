@@ -12,12 +12,14 @@ namespace Zones;
 /// </summary>
 public sealed record ZoneState
 {
+    /// <summary>The first state of a request: its path, no provisional headers, no items.</summary>
     public ZoneState(HttpRequest request)
     {
         Request = request;
         Path = request.Path;
     }
 
+    /// <summary>The request this state belongs to; every alternative of it shares the same one.</summary>
     public HttpRequest Request { get; }
 
     /// <summary>The path zones match against; starts as the request path, handlers may rewrite it.</summary>
@@ -81,5 +83,6 @@ public sealed record ZoneState
         return null;
     }
 
+    /// <summary>A copy with the item <paramref name="key"/> set to <paramref name="value"/>, for passing a value to later handlers (keys compare ordinally).</summary>
     public ZoneState WithItem(string key, object? value) => this with { Items = Items.SetItem(key, value) };
 }

@@ -7,7 +7,9 @@ namespace Zones.Http;
 /// </summary>
 public sealed class BadHttpRequestException(int status, string reason) : Exception(reason)
 {
+    /// <summary>The status the server answers with before it closes the connection.</summary>
     public int Status { get; } = status;
+    /// <summary>A short reason, safe to send to the client in the answer's body and to log.</summary>
     public string Reason { get; } = reason;
 
     internal static BadHttpRequestException Bad(string reason) => new(400, reason);

@@ -16,8 +16,10 @@ public static class HttpCharacters
         return table;
     }
 
+    /// <summary>True for a tchar of RFC 9110 §5.6.2: a letter, a digit or one of <c>!#$%&amp;'*+-.^_`|~</c>.</summary>
     public static bool IsTokenChar(byte b) => b < 128 && TokenTable[b];
 
+    /// <summary>True when <paramref name="value"/> is a token: at least one tchar and nothing else (a header name, a method, a cookie name).</summary>
     public static bool IsToken(ReadOnlySpan<byte> value)
     {
         if (value.IsEmpty) return false;
@@ -25,6 +27,7 @@ public static class HttpCharacters
         return true;
     }
 
+    /// <inheritdoc cref="IsToken(ReadOnlySpan{byte})"/>
     public static bool IsToken(ReadOnlySpan<char> value)
     {
         if (value.IsEmpty) return false;

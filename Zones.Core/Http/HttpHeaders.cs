@@ -13,10 +13,13 @@ public sealed class HttpHeaders : IEnumerable<KeyValuePair<string, string>>
     private KeyValuePair<string, string>[] _items;
     private int _count;
 
+    /// <summary>An empty list.</summary>
     public HttpHeaders() => _items = [];
 
+    /// <summary>An empty list with room for <paramref name="capacity"/> fields before it grows.</summary>
     public HttpHeaders(int capacity) => _items = capacity == 0 ? [] : new KeyValuePair<string, string>[capacity];
 
+    /// <summary>The number of fields, each repeat counted.</summary>
     public int Count => _count;
 
     /// <summary>The first value of <paramref name="name"/>, or null. Setting replaces every value; null removes.</summary>
@@ -45,8 +48,10 @@ public sealed class HttpHeaders : IEnumerable<KeyValuePair<string, string>>
         AddUnchecked(name, value);
     }
 
+    /// <summary>True when at least one field is called <paramref name="name"/> (case-insensitive).</summary>
     public bool Contains(string name) => IndexOf(name, 0) >= 0;
 
+    /// <summary>The first value of <paramref name="name"/>, when there is one.</summary>
     public bool TryGetValue(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
     {
         var i = IndexOf(name, 0);
@@ -71,14 +76,17 @@ public sealed class HttpHeaders : IEnumerable<KeyValuePair<string, string>>
         return n;
     }
 
+    /// <summary>Removes every field called <paramref name="name"/>; false when there was none.</summary>
     public bool Remove(string name) => RemoveFrom(name, 0);
 
+    /// <summary>Removes every field.</summary>
     public void Clear()
     {
         Array.Clear(_items, 0, _count);
         _count = 0;
     }
 
+    /// <summary>A copy that can change without changing this list.</summary>
     public HttpHeaders Clone()
     {
         var copy = new HttpHeaders(_count);
@@ -87,6 +95,8 @@ public sealed class HttpHeaders : IEnumerable<KeyValuePair<string, string>>
         return copy;
     }
 
+    /// <summary>The field at <paramref name="index"/>, in order of arrival or addition.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="Count"/>.</exception>
     public KeyValuePair<string, string> this[int index] =>
         (uint)index < (uint)_count ? _items[index] : throw new ArgumentOutOfRangeException(nameof(index));
 
@@ -146,17 +156,23 @@ public sealed class HttpHeaders : IEnumerable<KeyValuePair<string, string>>
         }
     }
 
+    /// <summary>The fields in order, without allocating; do not change the list while enumerating it.</summary>
     public Enumerator GetEnumerator() => new(this);
     IEnumerator<KeyValuePair<string, string>> IEnumerable<KeyValuePair<string, string>>.GetEnumerator() => GetEnumerator();
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>Walks the fields of a <see cref="HttpHeaders"/> in order; a struct, so a foreach allocates nothing.</summary>
     public struct Enumerator(HttpHeaders headers) : IEnumerator<KeyValuePair<string, string>>
     {
         private int _index = -1;
+        /// <inheritdoc/>
         public readonly KeyValuePair<string, string> Current => headers._items[_index];
         readonly object System.Collections.IEnumerator.Current => Current;
+        /// <inheritdoc/>
         public bool MoveNext() => ++_index < headers._count;
+        /// <inheritdoc/>
         public void Reset() => _index = -1;
+        /// <inheritdoc/>
         public readonly void Dispose() { }
     }
 }

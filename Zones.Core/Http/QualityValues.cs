@@ -12,6 +12,7 @@ public readonly record struct QualityValue(string Value, double Quality);
 /// </summary>
 public static class QualityValues
 {
+    /// <summary>The elements of <paramref name="header"/> (the joined field value, e.g. "gzip;q=0.8, br"), highest quality first; empty for null or blank.</summary>
     public static IReadOnlyList<QualityValue> Parse(string? header)
     {
         if (string.IsNullOrWhiteSpace(header)) return [];

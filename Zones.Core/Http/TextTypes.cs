@@ -7,6 +7,7 @@ namespace Zones.Http;
 /// </summary>
 public static class TextTypes
 {
+    /// <summary>True when <paramref name="mediaType"/> (parameters allowed, case ignored) is one of the text types above.</summary>
     public static bool IsText(string mediaType)
     {
         var type = Essence(mediaType);

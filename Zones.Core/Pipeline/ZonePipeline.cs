@@ -8,6 +8,13 @@ namespace Zones.Pipeline;
 /// </summary>
 public static class ZonePipeline
 {
+    /// <summary>Walks <paramref name="table"/> for <paramref name="initial"/>, outside a connection (tests, tools).</summary>
+    /// <returns>The answer — a Respond (a 501 when no handler answered) or a TakeOver — and the state it was given for.</returns>
+    /// <param name="table">The zones, in order.</param>
+    /// <param name="initial">The request's first state.</param>
+    /// <param name="services">What handlers find in <see cref="ZoneContext.Services"/>; none when null.</param>
+    /// <param name="requestAborted">Becomes each handler's <see cref="ZoneContext.RequestAborted"/>.</param>
+    /// <param name="serverStopping">Becomes each handler's <see cref="ZoneContext.ServerStopping"/>.</param>
     public static ValueTask<(ZoneResult Result, ZoneState State)> RunAsync(
         ZoneTable table, ZoneState initial, IServiceProvider? services = null, CancellationToken requestAborted = default, CancellationToken serverStopping = default) =>
         RunAsync(table, initial, services, requestAborted, serverStopping, connection: null);

@@ -8,6 +8,7 @@ namespace Zones.RequestData;
 /// </summary>
 public static class Cookies
 {
+    /// <summary>The cookies of every Cookie field in <paramref name="headers"/>, in order.</summary>
     public static ParameterList Parse(IEnumerable<string> headers)
     {
         List<KeyValuePair<string, string>>? items = null;

@@ -35,17 +35,20 @@ public sealed class FormFile
     /// <summary>All headers of the part.</summary>
     public HttpHeaders Headers { get; }
 
+    /// <summary>The upload's size in bytes.</summary>
     public long Length { get; }
 
     /// <summary>The temporary file holding the upload, or null when it is in memory. It is deleted when the request ends.</summary>
     public string? TempFilePath { get; private set; }
 
+    /// <summary>A new read-only stream over the upload, from its start; the caller disposes it. Valid until the request ends.</summary>
     public Stream OpenReadStream() => TempFilePath is { } path
         ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.Asynchronous | FileOptions.SequentialScan)
         : System.Runtime.InteropServices.MemoryMarshal.TryGetArray(_memory, out var array)
             ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
             : new MemoryStream(_memory.ToArray(), writable: false);
 
+    /// <summary>Copies the whole upload to <paramref name="destination"/> (to keep it past the request, which deletes the temporary file).</summary>
     public async Task CopyToAsync(Stream destination, CancellationToken cancellationToken = default)
     {
         if (TempFilePath is null)

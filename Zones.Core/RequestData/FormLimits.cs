@@ -7,6 +7,7 @@ namespace Zones.RequestData;
 /// </summary>
 public sealed class FormLimits
 {
+    /// <summary>The limits a request uses when the caller gives none (the values shown on each property).</summary>
     public static readonly FormLimits Default = new();
 
     /// <summary>Fields and files together.</summary>

@@ -8,9 +8,13 @@ namespace Zones.RequestData;
 /// <summary>The SameSite attribute of a cookie; <see cref="Unspecified"/> leaves it out (browsers then treat it as Lax).</summary>
 public enum SameSite
 {
+    /// <summary>No SameSite attribute.</summary>
     Unspecified,
+    /// <summary>Sent on top-level navigations from other sites, not on their sub-requests.</summary>
     Lax,
+    /// <summary>Sent only on requests from this site.</summary>
     Strict,
+    /// <summary>Sent on every request, cross-site included; needs <see cref="SetCookie.Secure"/>.</summary>
     None,
 }
 
@@ -23,8 +27,10 @@ public enum SameSite
 /// </summary>
 public sealed record SetCookie(string Name, string Value)
 {
+    /// <summary>The path the cookie is sent for ("/" for the whole site); null leaves it to the browser (the request's folder).</summary>
     public string? Path { get; init; }
 
+    /// <summary>The domain the cookie is sent to, subdomains included; null keeps it to this host only.</summary>
     public string? Domain { get; init; }
 
     /// <summary>When the cookie expires; sent as an IMF-fixdate. Null (and no <see cref="MaxAge"/>) makes a session cookie.</summary>
@@ -33,10 +39,13 @@ public sealed record SetCookie(string Name, string Value)
     /// <summary>How long the cookie lives, in whole seconds; zero or negative deletes it at once. Wins over <see cref="Expires"/> in browsers.</summary>
     public TimeSpan? MaxAge { get; init; }
 
+    /// <summary>Sent only over HTTPS.</summary>
     public bool Secure { get; init; }
 
+    /// <summary>Hidden from scripts in the page (document.cookie).</summary>
     public bool HttpOnly { get; init; }
 
+    /// <summary>Which cross-site requests carry the cookie; <see cref="SameSite.Unspecified"/> sends no attribute.</summary>
     public SameSite SameSite { get; init; }
 
     /// <summary>A cookie that tells the browser to forget <paramref name="name"/> (empty value, expired). Path and Domain must match the original.</summary>
