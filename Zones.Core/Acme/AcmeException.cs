@@ -14,13 +14,16 @@ public sealed class AcmeProblemException : AcmeException
         Status = problem.Status;
     }
 
+    /// <summary>The namespace of the problem types RFC 8555 §6.7 defines; <see cref="ShortType"/> drops it.</summary>
     public const string ErrorPrefix = "urn:ietf:params:acme:error:";
 
     /// <summary>e.g. "urn:ietf:params:acme:error:badNonce".</summary>
     public string Type { get; }
 
+    /// <summary>The CA's human-readable explanation, when it gave one.</summary>
     public string? Detail { get; }
 
+    /// <summary>The HTTP status the problem came with, when the document carried it.</summary>
     public int? Status { get; }
 
     /// <summary>"badNonce" for ACME's own types, the whole URI for others.</summary>

@@ -9,7 +9,9 @@ namespace Zones.Acme;
 /// </summary>
 public sealed class AcmeOptions
 {
+    /// <summary>The http-01 challenge (RFC 8555 §8.3): the CA fetches a token over plain HTTP on port 80.</summary>
     public const string Http01 = "http-01";
+    /// <summary>The tls-alpn-01 challenge (RFC 8737): the CA opens a TLS connection on port 443 asking for the acme-tls/1 protocol.</summary>
     public const string TlsAlpn01 = "tls-alpn-01";
 
     /// <summary>The CA's directory URL, e.g. https://acme-v02.api.letsencrypt.org/directory.</summary>
@@ -38,11 +40,13 @@ public sealed class AcmeOptions
     /// <summary>The wait after a failed attempt; it doubles with each further failure, up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The longest wait between failed attempts, however many there were.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(6);
 
     /// <summary>A PEM file of the authority the directory's own HTTPS certificate chains to (a test CA such as Pebble); otherwise the system's trust store.</summary>
     public string? DirectoryCaCertificate { get; set; }
 
+    /// <see cref="Challenges"/>, or both types (http-01 first) when it is null or empty.
     public IReadOnlyList<string> ChallengeTypes => Challenges is { Count: > 0 } list ? list : [Http01, TlsAlpn01];
 
     /// <summary>A copy with <see cref="CacheFolder"/> and <see cref="DirectoryCaCertificate"/> made absolute against <paramref name="folder"/>.</summary>

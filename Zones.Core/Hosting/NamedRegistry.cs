@@ -14,8 +14,10 @@ public sealed class NamedRegistry<T>(IEnumerable<T> registrations, Func<T, strin
         .GroupBy(nameOf, StringComparer.OrdinalIgnoreCase)
         .ToDictionary(g => g.Key, g => g.Last(), StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The registered names, one per name however often it was registered.</summary>
     public IReadOnlyCollection<string> Names => _byName.Keys;
 
+    /// <summary>The registration for <paramref name="name"/> (case ignored): the last one registered under it.</summary>
     public bool TryGet(string name, [MaybeNullWhen(false)] out T registration) => _byName.TryGetValue(name, out registration);
 
     /// <summary>The registered names in order, comma-separated, for a message that says what exists.</summary>

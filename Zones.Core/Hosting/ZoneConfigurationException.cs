@@ -4,8 +4,10 @@ namespace Zones.Hosting;
 public sealed class ZoneConfigurationException(string file, IReadOnlyList<string> problems)
     : Exception(Format(file, problems))
 {
+    /// <summary>The full path of the zone file the problems are in.</summary>
     public string File { get; } = file;
 
+    /// <summary>Every problem found, each naming its entry (e.g. "Zones[1] (Prefix "/x")") and its fix; at least one.</summary>
     public IReadOnlyList<string> Problems { get; } = problems;
 
     private static string Format(string file, IReadOnlyList<string> problems) =>

@@ -5,6 +5,7 @@ namespace Zones.Hosting;
 /// <summary>The zone file in use. <see cref="Read"/> parses it afresh, turning a missing file or bad JSON into a clear problem.</summary>
 public sealed class ZoneFile(string path)
 {
+    /// <summary>The file's full path; messages about the configuration start with it.</summary>
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
     /// <summary>Set when the file could not be read at start; the zone table reports it and the host does not start.</summary>

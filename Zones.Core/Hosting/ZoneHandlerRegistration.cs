@@ -20,6 +20,7 @@ public sealed class ZoneHandlerRegistration(
     public const DynamicallyAccessedMemberTypes OptionsMembers =
         DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor;
 
+    /// <summary>The name zones.json's "Handler" refers to; compared ignoring case, and a later registration of a name wins.</summary>
     public string Name { get; } = name;
 
     /// <summary>The class the zone's other keys bind to, or null when the handler takes no options.</summary>
@@ -36,5 +37,9 @@ public sealed class ZoneHandlerRegistration(
     /// </summary>
     public Action<Microsoft.Extensions.Configuration.IConfiguration, object>? Bind { get; } = bind;
 
+    /// <summary>Makes the handler of one zone; called once per zone each time the table is built (at start and on every reload).</summary>
+    /// <param name="services">The application's services, for the handler's constructor.</param>
+    /// <param name="zone">Where the zone sits in zones.json.</param>
+    /// <param name="options">The zone's options, bound and validated; null when <see cref="OptionsType"/> is null.</param>
     public IZoneHandler Create(IServiceProvider services, ZoneInfo zone, object? options) => create(services, zone, options);
 }

@@ -35,6 +35,7 @@ public static class ZoneHandlerServiceCollectionExtensions
     public static IServiceCollection AddZoneHandler(this IServiceCollection services, string name, Func<ZoneContext, ValueTask<ZoneResult>> handle) =>
         services.AddSingleton(new ZoneHandlerRegistration(name, null, false, (_, _, _) => new ZoneHandlerFunc(handle)));
 
+    /// <inheritdoc cref="AddZoneHandler(IServiceCollection, string, Func{ZoneContext, ValueTask{ZoneResult}})"/>
     public static IServiceCollection AddZoneHandler(this IServiceCollection services, string name, Func<ZoneContext, ZoneResult> handle) =>
         services.AddSingleton(new ZoneHandlerRegistration(name, null, false, (_, _, _) => new ZoneHandlerFunc(handle)));
 }

@@ -11,11 +11,15 @@ namespace Zones.Hosting;
 public sealed class ZoneServerHostedService(
     IOptions<ServerOptions> options, IZoneTableSource tables, ILoggerFactory loggerFactory, IServiceProvider services) : IHostedService, IAsyncDisposable
 {
+    /// <summary>The server it runs: after start, <see cref="ZoneServer.EndPoints"/> has the bound ports (the real one where 0 was asked for).</summary>
     public ZoneServer Server { get; } = new(options.Value, tables, loggerFactory, services);
 
+    /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken) => Server.StartAsync(cancellationToken);
 
+    /// <inheritdoc/>
     public Task StopAsync(CancellationToken cancellationToken) => Server.StopAsync(cancellationToken);
 
+    /// <inheritdoc/>
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 }

@@ -18,6 +18,7 @@ public sealed class ZoneTableBuilder(IEnumerable<ZoneHandlerRegistration> regist
 
     private readonly NamedRegistry<ZoneHandlerRegistration> _handlers = new(registrations, r => r.Name);
 
+    /// <summary>The names zones.json may use as "Handler", built-in and registered alike.</summary>
     public IReadOnlyCollection<string> HandlerNames => _handlers.Names;
 
     /// <summary>Builds the table or throws <see cref="ZoneConfigurationException"/> listing every problem.</summary>

@@ -8,6 +8,7 @@ using Zones.Server;
 
 namespace Zones.Hosting;
 
+/// <summary>Adds the zone server to a generic host of your own (<see cref="ZonesServiceCollectionExtensions.AddZones"/>); Zones.Hosting's ZonesHost does this for you.</summary>
 public static class ZonesServiceCollectionExtensions
 {
     /// <summary>

@@ -34,6 +34,7 @@ public sealed class ServerLimits : HttpLimits
     /// <summary>Most connections open at once (take-overs included); a connection over the limit is answered 503 and closed. Null means no limit.</summary>
     public int? MaxConnections { get; set; }
 
+    /// <inheritdoc/>
     public override IEnumerable<string> Validate()
     {
         foreach (var problem in base.Validate()) yield return problem;

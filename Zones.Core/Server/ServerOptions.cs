@@ -14,6 +14,7 @@ public sealed class ServerOptions
     /// <summary>The certificates and TLS defaults of every https:// listener.</summary>
     public TlsOptions Tls { get; set; } = new();
 
+    /// <summary>Sizes, counts and timeouts that bound what a client may make the server hold (Kestrel's defaults).</summary>
     public ServerLimits Limits { get; set; } = new();
 
     /// <summary>The Server header's value; empty sends none.</summary>

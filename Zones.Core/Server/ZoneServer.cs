@@ -32,6 +32,11 @@ public sealed class ZoneServer : IAsyncDisposable
     private long _nextConnectionId;
     private int _stopped;
 
+    /// <summary>A server that is not listening yet (<see cref="StartAsync"/> binds).</summary>
+    /// <param name="options">Listeners, TLS and limits; read at start, later changes are not seen.</param>
+    /// <param name="tables">Asked for the current table once per request, so a reload applies to the next request.</param>
+    /// <param name="loggerFactory">For the "Zones.Server" and "Zones.Access" logs; none when null.</param>
+    /// <param name="services">What handlers find in <see cref="ZoneContext.Services"/>; none when null.</param>
     public ZoneServer(ServerOptions options, IZoneTableSource tables, ILoggerFactory? loggerFactory = null, IServiceProvider? services = null)
     {
         Options = options;
@@ -44,18 +49,26 @@ public sealed class ZoneServer : IAsyncDisposable
         PlainFields = new ResponseFields(options.ServerHeader);
     }
 
+    /// <summary>A server with one zone table that never changes.</summary>
+    /// <param name="options">Listeners, TLS and limits.</param>
+    /// <param name="table">The zones every request walks.</param>
+    /// <param name="loggerFactory">For the "Zones.Server" and "Zones.Access" logs; none when null.</param>
+    /// <param name="services">What handlers find in <see cref="ZoneContext.Services"/>; none when null.</param>
     public ZoneServer(ServerOptions options, ZoneTable table, ILoggerFactory? loggerFactory = null, IServiceProvider? services = null)
         : this(options, new FixedZoneTable(table), loggerFactory, services)
     {
     }
 
+    /// <summary>The options the server was made with.</summary>
     public ServerOptions Options { get; }
 
     /// <summary>The bound endpoints, with the real port when 0 was asked for.</summary>
     public IReadOnlyList<IPEndPoint> EndPoints => _listeners.Select(l => l.EndPoint).ToList();
 
+    /// <summary>The bound listeners as URLs, with the real port when 0 was asked for ("http://127.0.0.1:41234").</summary>
     public IReadOnlyList<string> Urls => _listeners.Select(l => l.Url).ToList();
 
+    /// <summary>The connections open now, taken-over ones included.</summary>
     public int ConnectionCount => _connections.Count;
 
     internal ZonesMetrics Metrics { get; } = new();
@@ -85,6 +98,9 @@ public sealed class ZoneServer : IAsyncDisposable
 
     internal CancellationToken StoppingToken => _stopping.Token;
 
+    /// <summary>Binds every listener (Urls, or http://127.0.0.1:8080 when there are none, and Endpoints) and starts accepting; returns once they are bound.</summary>
+    /// <exception cref="IOException">An address is in use or cannot be bound; nothing stays bound.</exception>
+    /// <exception cref="Tls.TlsConfigurationException">An https:// listener's certificate cannot be loaded or used.</exception>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
         var urls = Options.Urls.Count > 0 ? Options.Urls : ["http://127.0.0.1:8080"];
@@ -264,6 +280,7 @@ public sealed class ZoneServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops at once, without the graceful wait: open connections are cut.</summary>
     public async ValueTask DisposeAsync()
     {
         await StopAsync(new CancellationToken(canceled: true));

@@ -7,6 +7,7 @@ namespace Zones.Tls;
 /// </summary>
 public sealed class CertificateFile
 {
+    /// <summary>The certificate file: PEM (leaf first, then its chain) or PKCS#12 (.pfx, .p12).</summary>
     public string? Path { get; set; }
 
     /// <summary>The PEM private key (RSA or ECDSA); leave it out when the key is in <see cref="Path"/> or the file is PKCS#12.</summary>

@@ -9,9 +9,12 @@ public sealed class EndpointOptions
     /// <summary>"https://0.0.0.0:9443" (or an http:// URL, which takes none of the TLS settings).</summary>
     public string? Url { get; set; }
 
+    /// <summary>Whether this listener asks for client certificates (mutual TLS); null takes Server:Tls's.</summary>
     public ClientCertificateMode? ClientCertificate { get; set; }
 
+    /// <summary>PEM file of the authorities this listener's client certificates must chain to; null takes Server:Tls's.</summary>
     public string? ClientCertificateAuthority { get; set; }
 
+    /// <summary>Strict-Transport-Security on this listener's responses; null takes Server:Tls's.</summary>
     public HstsOptions? Hsts { get; set; }
 }

@@ -19,6 +19,7 @@ public sealed class TlsOptions
     /// <summary>Certificates obtained and renewed automatically from an ACME CA (Let's Encrypt) for the names listed there.</summary>
     public AcmeOptions? Acme { get; set; }
 
+    /// <summary>Whether https:// listeners ask for client certificates (mutual TLS); None by default.</summary>
     public ClientCertificateMode ClientCertificate { get; set; }
 
     /// <summary>PEM file of the authorities client certificates must chain to (needed unless ClientCertificate is None).</summary>
