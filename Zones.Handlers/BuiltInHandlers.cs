@@ -9,6 +9,7 @@ using Zones.Handlers.Templates;
 
 namespace Zones.Handlers;
 
+/// <summary>The built-in handlers' registration: what zones.json's "Handler" names mean out of the box.</summary>
 public static class BuiltInHandlers
 {
     /// <summary>

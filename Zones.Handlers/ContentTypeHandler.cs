@@ -4,11 +4,13 @@ using Zones.Handlers.Static;
 
 namespace Zones.Handlers;
 
+/// <summary>The contenttype zone's options (the zone's keys in zones.json beside Prefix and Handler).</summary>
 public sealed class ContentTypeOptions : IZoneOptionsValidation
 {
     /// <summary>Extension → media type, merged over the built-in table: { "md": "text/markdown", ".log": "text/plain" }.</summary>
     public Dictionary<string, string> TypeTable { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <inheritdoc/>
     public IEnumerable<string> Validate(ZoneInfo zone)
     {
         foreach (var (extension, type) in TypeTable)
@@ -31,6 +33,7 @@ public sealed class ContentTypeHandler(ContentTypeOptions options) : IZoneHandle
 {
     private readonly FrozenDictionary<string, string> _table = Merge(options.TypeTable);
 
+    /// <inheritdoc/>
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         var state = context.State;

@@ -15,6 +15,7 @@ public sealed class DirListHandler(RootOptions options) : IZoneHandler
     private readonly RootGuard _guard = new(options);
     private ListingPage? _page; // for the zone's root, made on the first listing (a racing second one is harmless)
 
+    /// <inheritdoc/>
     public async ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         if (!_guard.TryResolve(context, Directory.Exists, out var path, out var refusal)) return refusal;

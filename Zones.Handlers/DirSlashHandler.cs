@@ -11,6 +11,7 @@ public sealed class DirSlashHandler(RootOptions options) : IZoneHandler
 {
     private readonly RootGuard _guard = new(options);
 
+    /// <inheritdoc/>
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         if (context.Path.EndsWith('/') || !ReadOnlyMethods.Allow(context.Request)) return ZoneResult.Pass;

@@ -8,6 +8,7 @@ namespace Zones.Handlers;
 /// </summary>
 public sealed class HttpsRedirectHandler(HttpsRedirectOptions options) : IZoneHandler
 {
+    /// <inheritdoc/>
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         var request = context.Request;

@@ -1,5 +1,6 @@
 namespace Zones.Handlers;
 
+/// <summary>The httpsredirect zone's options (the zone's keys in zones.json beside Prefix and Handler).</summary>
 public sealed class HttpsRedirectOptions : IZoneOptionsValidation
 {
     /// <summary>The port of the https:// listener; 443 is left out of the Location.</summary>
@@ -8,6 +9,7 @@ public sealed class HttpsRedirectOptions : IZoneOptionsValidation
     /// <summary>308 (default: the method and body are kept) or 301.</summary>
     public int Status { get; set; } = 308;
 
+    /// <inheritdoc/>
     public IEnumerable<string> Validate(ZoneInfo zone)
     {
         if (Port is < 1 or > 65535) yield return $"\"Port\" {Port} is not a port; use the https:// listener's, e.g. 443";

@@ -2,6 +2,7 @@ using Zones.Handlers.Static;
 
 namespace Zones.Handlers;
 
+/// <summary>The indexfile zone's options (the zone's keys in zones.json beside Prefix, Handler and Root).</summary>
 public sealed class IndexFileOptions : RootOptions, IZoneOptionsValidation
 {
     /// <summary>The index file name, or several tried in order: "index.html" (default) or ["index.html", "index.htm"].</summary>
@@ -17,6 +18,7 @@ public sealed class IndexFileOptions : RootOptions, IZoneOptionsValidation
     /// <summary>The names to try; "index.html" when none is configured.</summary>
     internal IReadOnlyList<string> Names => IndexFile.Count > 0 ? IndexFile : ["index.html"];
 
+    /// <inheritdoc/>
     public IEnumerable<string> Validate(ZoneInfo zone)
     {
         foreach (var name in IndexFile)
@@ -37,6 +39,7 @@ public sealed class IndexFileHandler(IndexFileOptions options) : IZoneHandler
 {
     private readonly RootGuard _guard = new(options);
 
+    /// <inheritdoc/>
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         if (!_guard.TryResolve(context, Directory.Exists, out _, out var refusal)) return refusal;

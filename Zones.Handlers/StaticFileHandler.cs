@@ -15,6 +15,7 @@ public sealed class StaticFileHandler(StaticFileOptions options) : IZoneHandler
 {
     private readonly RootGuard _guard = new(options);
 
+    /// <inheritdoc/>
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         // "/file.txt/" names a folder; File.Exists is false for folders too.

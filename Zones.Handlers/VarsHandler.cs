@@ -10,6 +10,7 @@ namespace Zones.Handlers;
 /// </summary>
 public sealed class VarsHandler : IZoneHandler
 {
+    /// <inheritdoc/>
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         var request = context.Request;

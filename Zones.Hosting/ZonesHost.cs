@@ -15,8 +15,12 @@ namespace Zones.Hosting;
 /// </summary>
 public static class ZonesHost
 {
+    /// <summary>The zone file used without --zones: in the current folder, else the nearest one above the program.</summary>
     public const string DefaultZoneFile = "zones.json";
 
+    /// <summary>A host with the zone server, the built-in handlers and the feeds, configured from zones.json, ZONES_ variables and the command line (which wins); register your handlers on its Services, then build and run it.</summary>
+    /// <param name="args">The program's arguments: --zones FILE, --urls "URL;URL", and any zones.json key as --Section:Key=value.</param>
+    /// <remarks>A zone file that cannot be read is not thrown here: the host reports it, with every other problem, when it starts.</remarks>
     public static HostApplicationBuilder CreateBuilder(string[] args)
     {
         var zonePath = FindZoneFile(args);

@@ -32,6 +32,10 @@ public sealed partial class RedisBackplane : IWebSocketBackplane, IAsyncDisposab
     private readonly Task _resync;
     private Action<string, WebSocketMessageType, ReadOnlyMemory<byte>>? _receive;
 
+    /// <summary>A backplane over the shared connection; made by AddZonesRedis.</summary>
+    /// <param name="options">Prefix: the channels' names start with it.</param>
+    /// <param name="connection">The process's one Redis connection.</param>
+    /// <param name="logger">For messages and subscriptions Redis could not take (debug level: the connection reports outages).</param>
     public RedisBackplane(RedisFeedsOptions options, RedisConnection connection, ILogger<RedisBackplane> logger)
     {
         _connection = connection;
@@ -40,20 +44,24 @@ public sealed partial class RedisBackplane : IWebSocketBackplane, IAsyncDisposab
         _resync = ResyncAsync();
     }
 
+    /// <inheritdoc/>
     public void Attach(Action<string, WebSocketMessageType, ReadOnlyMemory<byte>> receive) => _receive = receive;
 
+    /// <inheritdoc/>
     public void Join(string group)
     {
         lock (_lock) _wanted.Add(group);
         _ = SyncAsync();
     }
 
+    /// <inheritdoc/>
     public void Leave(string group)
     {
         lock (_lock) _wanted.Remove(group);
         _ = SyncAsync();
     }
 
+    /// <inheritdoc/>
     public void Publish(string group, WebSocketMessageType type, ReadOnlyMemory<byte> data)
     {
         var payload = new byte[_instance.Length + 1 + data.Length];
@@ -140,6 +148,7 @@ public sealed partial class RedisBackplane : IWebSocketBackplane, IAsyncDisposab
         }
     }
 
+    /// <summary>Stops keeping the group subscriptions in step; safe to call twice. The connection is shared and stays open.</summary>
     public async ValueTask DisposeAsync()
     {
         // Registered as itself and as its interface: the container disposes it twice.

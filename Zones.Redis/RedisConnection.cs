@@ -16,6 +16,9 @@ public sealed partial class RedisConnection : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string _endpoints;
 
+    /// <summary>Starts connecting in the background and returns at once.</summary>
+    /// <param name="options">Configuration: where Redis is, as a StackExchange.Redis configuration string.</param>
+    /// <param name="logger">For Redis going away and coming back (warnings, not errors: the server keeps serving).</param>
     public RedisConnection(RedisFeedsOptions options, ILogger<RedisConnection> logger)
     {
         _logger = logger;
@@ -53,6 +56,7 @@ public sealed partial class RedisConnection : IAsyncDisposable
         return multiplexer;
     }
 
+    /// <summary>Closes the connection to Redis.</summary>
     public async ValueTask DisposeAsync()
     {
         var multiplexer = await _connecting;

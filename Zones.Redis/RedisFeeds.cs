@@ -28,6 +28,11 @@ public sealed partial class RedisFeeds : IFeeds, IAsyncDisposable
     private readonly Task _checking;
     private int _checkNow;
 
+    /// <summary>Feeds kept in Redis; made by AddZonesRedis.</summary>
+    /// <param name="options">The feeds' limits (BufferSize, SubscriberQueueSize, MaxFeeds, Names), as for the in-process feeds.</param>
+    /// <param name="redis">The key prefix and how often feed positions are checked against Redis.</param>
+    /// <param name="connection">The process's one Redis connection.</param>
+    /// <param name="logger">For a position check that failed.</param>
     public RedisFeeds(FeedsOptions options, RedisFeedsOptions redis, RedisConnection connection, ILogger<RedisFeeds> logger)
     {
         _options = options;
@@ -41,6 +46,7 @@ public sealed partial class RedisFeeds : IFeeds, IAsyncDisposable
         _checking = CheckPositionsAsync(redis.PositionCheckInterval);
     }
 
+    /// <inheritdoc/>
     public async ValueTask<FeedEvent> PublishAsync(string feed, string eventName, string data, CancellationToken cancellationToken = default)
     {
         FeedNames.CheckFeedName(feed);
@@ -51,8 +57,10 @@ public sealed partial class RedisFeeds : IFeeds, IAsyncDisposable
         return published;
     }
 
+    /// <inheritdoc/>
     public void Declare(string feed) => GetOrCreate(feed);
 
+    /// <inheritdoc/>
     public async ValueTask<bool> ExistsAsync(string feed, CancellationToken cancellationToken = default)
     {
         if (_known.ContainsKey(feed)) return true;
@@ -61,10 +69,13 @@ public sealed partial class RedisFeeds : IFeeds, IAsyncDisposable
         return true;
     }
 
+    /// <inheritdoc/>
     public int SubscriberCount(string feed) => _local.TryGetValue(feed, out var f) ? f.SubscriberCount : 0;
 
+    /// <inheritdoc/>
     public FeedSubscription Subscribe(string feed, FeedPosition? after = null, int replayLast = 0) => GetOrCreate(feed).Subscribe(after, replayLast);
 
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<FeedEvent>> SinceAsync(string feed, FeedPosition? after, int max = int.MaxValue, CancellationToken cancellationToken = default)
     {
         var from = after ?? FeedPosition.Start;
@@ -72,6 +83,7 @@ public sealed partial class RedisFeeds : IFeeds, IAsyncDisposable
         return FeedHistory.Resume(feed, from, snapshot.Epoch, snapshot.Head, snapshot.Events);
     }
 
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<FeedEvent>> WaitAsync(string feed, FeedPosition? after, TimeSpan timeout, int max = int.MaxValue, CancellationToken cancellationToken = default)
     {
         // What is there already answers at once, in one read.
@@ -150,6 +162,7 @@ public sealed partial class RedisFeeds : IFeeds, IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the periodic position check; safe to call twice. The connection is shared and stays open.</summary>
     public async ValueTask DisposeAsync()
     {
         // Registered as itself and as its interface: the container disposes it twice.

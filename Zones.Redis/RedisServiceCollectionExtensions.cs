@@ -8,6 +8,7 @@ using Zones.Handlers.WebSockets;
 
 namespace Zones.Redis;
 
+/// <summary>Puts the feeds and the WebSocket hub's groups on Redis, so several Zones instances share them.</summary>
 public static class RedisServiceCollectionExtensions
 {
     /// <summary>

@@ -17,6 +17,10 @@ public sealed partial class EventStreamHandler : IZoneHandler
     private readonly IFeeds _feeds;
     private readonly ILogger<EventStreamHandler> _logger;
 
+    /// <summary>The eventstream handler of one zone; the registry makes it from zones.json.</summary>
+    /// <param name="options">The zone's options, validated.</param>
+    /// <param name="feeds">Where the events come from.</param>
+    /// <param name="logger">For streams that end with an error.</param>
     public EventStreamHandler(EventStreamOptions options, IFeeds feeds, ILogger<EventStreamHandler> logger)
     {
         _options = options;
@@ -25,6 +29,7 @@ public sealed partial class EventStreamHandler : IZoneHandler
         if (options.Feed is not null) feeds.Declare(options.Feed);
     }
 
+    /// <inheritdoc/>
     public async ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         var feed = FeedZone.FeedOf(context, _options.Feed);

@@ -1,5 +1,6 @@
 namespace Zones.Handlers.Feeds;
 
+/// <summary>The eventstream zone's options (the zone's keys in zones.json beside Prefix and Handler).</summary>
 public sealed class EventStreamOptions : IZoneOptionsValidation
 {
     /// <summary>The feed to stream; null: the path after the prefix names an existing feed (/events/news).</summary>
@@ -14,6 +15,7 @@ public sealed class EventStreamOptions : IZoneOptionsValidation
     /// <summary>The reconnection delay the client is told to use ("retry:"), in milliseconds.</summary>
     public int RetryMilliseconds { get; set; } = 3000;
 
+    /// <inheritdoc/>
     public IEnumerable<string> Validate(ZoneInfo zone)
     {
         foreach (var problem in FeedZone.ValidateFeedOption(Feed)) yield return problem;

@@ -8,6 +8,7 @@ namespace Zones.Handlers.Feeds;
 /// </summary>
 public sealed record FeedEvent(string Feed, FeedPosition Position, string Name, string Data, DateTimeOffset Time)
 {
+    /// <summary>The event name a browser's EventSource delivers to onmessage; an event published without a name has it.</summary>
     public const string DefaultName = "message";
 
     /// <summary>The id clients see and resume from: SSE's <c>id:</c>, long-poll's <c>after</c>.</summary>

@@ -13,6 +13,7 @@ namespace Zones.Handlers.Feeds;
 /// </summary>
 public readonly record struct FeedPosition(string Epoch, long Offset)
 {
+    /// <summary>The longest epoch an id may carry; a longer one is not a position (ids come from clients).</summary>
     public const int MaxEpochLength = 32;
 
     /// <summary>The history's name; "" for a plain-number id (and in a default value).</summary>
@@ -21,6 +22,7 @@ public readonly record struct FeedPosition(string Epoch, long Offset)
     /// <summary>"0": before the first event of whatever history the feed has — everything it keeps, with no reset.</summary>
     public static readonly FeedPosition Start = new("", 0);
 
+    /// <summary>True for <see cref="Start"/>: before every event the feed keeps.</summary>
     public bool IsStart => Epoch.Length == 0 && Offset == 0;
 
     /// <summary>A fresh epoch: 12 random lowercase letters and digits.</summary>
@@ -55,6 +57,7 @@ public readonly record struct FeedPosition(string Epoch, long Offset)
         return true;
     }
 
+    /// <summary>The id as clients see it: "EPOCH:OFFSET", or the plain offset when there is no epoch.</summary>
     public override string ToString() =>
         Epoch.Length == 0 ? Offset.ToString(CultureInfo.InvariantCulture) : $"{Epoch}:{Offset.ToString(CultureInfo.InvariantCulture)}";
 }

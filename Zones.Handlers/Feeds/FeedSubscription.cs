@@ -32,6 +32,7 @@ public sealed class FeedSubscription : IDisposable
         });
     }
 
+    /// <summary>The name of the feed subscribed to.</summary>
     public string Feed { get; }
 
     /// <summary>The events, in id order.</summary>
@@ -40,6 +41,7 @@ public sealed class FeedSubscription : IDisposable
     /// <summary>Cancelled when the subscriber was dropped for falling behind.</summary>
     public CancellationToken Dropped => _dropped.Token;
 
+    /// <summary>True once the subscriber was dropped for falling behind (<see cref="Dropped"/> is cancelled).</summary>
     public bool WasDropped => _dropped.IsCancellationRequested;
 
     /// <summary>Reads events until the subscription ends (disposed: the loop ends; dropped: it throws <see cref="FeedSubscriberDroppedException"/>).</summary>
@@ -76,6 +78,7 @@ public sealed class FeedSubscription : IDisposable
         _dropped.Cancel();
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _ended, 1) == 1) return;

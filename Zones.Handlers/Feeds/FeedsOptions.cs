@@ -32,8 +32,10 @@ public sealed class FeedsOptions
 /// <summary>What names feeds and events may have: letters, digits and <c>. _ - ~</c>, 1 to 100 of them — safe in a URL path segment and on an SSE "event:" line.</summary>
 public static class FeedNames
 {
+    /// <summary>The longest feed name, in characters.</summary>
     public const int MaxLength = 100;
 
+    /// <summary>True when <paramref name="name"/> can name a feed: 1 to <see cref="MaxLength"/> characters of the allowed set.</summary>
     public static bool IsValid(string? name)
     {
         if (string.IsNullOrEmpty(name) || name.Length > MaxLength) return false;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Zones.Handlers.Feeds;
 
+/// <summary>Adds the feeds that eventstream, longpoll, publish and the feed endpoint share.</summary>
 public static class FeedsServiceCollectionExtensions
 {
     /// <summary>Adds the in-process <see cref="IFeeds"/> (once), configured from <see cref="FeedsOptions"/>.</summary>

@@ -13,6 +13,7 @@ public sealed class InProcessFeeds : IFeeds
     private readonly Lock _create = new();
     private readonly FeedsOptions _options;
 
+    /// <summary>Feeds held in this process's memory; their history is lost on restart (a new epoch tells clients so). <paramref name="options"/>: the defaults when null.</summary>
     public InProcessFeeds(FeedsOptions? options = null)
     {
         _options = options ?? new FeedsOptions();
@@ -35,24 +36,30 @@ public sealed class InProcessFeeds : IFeeds
         return GetOrCreate(feed).Publish(eventName, data ?? "");
     }
 
+    /// <inheritdoc/>
     public void Declare(string feed) => GetOrCreate(feed);
 
+    /// <inheritdoc/>
     public ValueTask<bool> ExistsAsync(string feed, CancellationToken cancellationToken = default) => ValueTask.FromResult(_feeds.ContainsKey(feed));
 
     /// <summary>The position of the feed's latest event (offset 0 before the first); null for a feed that does not exist.</summary>
     public FeedPosition? Head(string feed) => _feeds.TryGetValue(feed, out var f) ? f.Head : null;
 
+    /// <inheritdoc/>
     public int SubscriberCount(string feed) => _feeds.TryGetValue(feed, out var f) ? f.SubscriberCount : 0;
 
+    /// <inheritdoc/>
     public FeedSubscription Subscribe(string feed, FeedPosition? after = null, int replayLast = 0) => GetOrCreate(feed).Subscribe(after, replayLast);
 
     /// <summary>The synchronous form of <see cref="SinceAsync"/>.</summary>
     public IReadOnlyList<FeedEvent> Since(string feed, FeedPosition? after = null, int max = int.MaxValue) =>
         _feeds.TryGetValue(feed, out var f) ? f.Since(after, max) : [];
 
+    /// <inheritdoc/>
     public Task<IReadOnlyList<FeedEvent>> SinceAsync(string feed, FeedPosition? after, int max = int.MaxValue, CancellationToken cancellationToken = default) =>
         Task.FromResult(Since(feed, after, max));
 
+    /// <inheritdoc/>
     public Task<IReadOnlyList<FeedEvent>> WaitAsync(string feed, FeedPosition? after, TimeSpan timeout, int max = int.MaxValue, CancellationToken cancellationToken = default) =>
         GetOrCreate(feed).WaitAsync(after, timeout, max, cancellationToken);
 

@@ -14,6 +14,9 @@ public sealed class LongPollHandler : IZoneHandler
     private readonly LongPollOptions _options;
     private readonly IFeeds _feeds;
 
+    /// <summary>The longpoll handler of one zone; the registry makes it from zones.json.</summary>
+    /// <param name="options">The zone's options, validated.</param>
+    /// <param name="feeds">Where the events come from.</param>
     public LongPollHandler(LongPollOptions options, IFeeds feeds)
     {
         _options = options;
@@ -21,6 +24,7 @@ public sealed class LongPollHandler : IZoneHandler
         if (options.Feed is not null) feeds.Declare(options.Feed);
     }
 
+    /// <inheritdoc/>
     public async ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         var feed = FeedZone.FeedOf(context, _options.Feed);

@@ -1,5 +1,6 @@
 namespace Zones.Handlers.Feeds;
 
+/// <summary>The longpoll zone's options (the zone's keys in zones.json beside Prefix and Handler).</summary>
 public sealed class LongPollOptions : IZoneOptionsValidation
 {
     /// <summary>The feed to poll; null: the path after the prefix names an existing feed (/poll/news).</summary>
@@ -11,6 +12,7 @@ public sealed class LongPollOptions : IZoneOptionsValidation
     /// <summary>At most this many events per answer; the client polls again from the last id it got.</summary>
     public int MaxEvents { get; set; } = 100;
 
+    /// <inheritdoc/>
     public IEnumerable<string> Validate(ZoneInfo zone)
     {
         foreach (var problem in FeedZone.ValidateFeedOption(Feed)) yield return problem;

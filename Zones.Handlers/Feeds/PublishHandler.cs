@@ -11,6 +11,7 @@ namespace Zones.Handlers.Feeds;
 /// </summary>
 public sealed class PublishHandler(PublishOptions options, IFeeds feeds) : IZoneHandler
 {
+    /// <inheritdoc/>
     public async ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         var request = context.Request;

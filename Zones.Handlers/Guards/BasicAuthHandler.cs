@@ -22,6 +22,10 @@ public sealed class BasicAuthHandler : IZoneHandler
     private readonly CredentialTransport _transport;
     private readonly string _challenge;
 
+    /// <summary>The basicauth handler of one zone; the registry makes it from zones.json.</summary>
+    /// <param name="options">The zone's options, validated.</param>
+    /// <param name="zone">Where the zone sits, for its log line.</param>
+    /// <param name="logger">For the one warning a zone gives when it refuses credentials over plain HTTP.</param>
     public BasicAuthHandler(BasicAuthOptions options, ZoneInfo zone, ILogger<BasicAuthHandler> logger)
     {
         _users = options.Users.ToFrozenDictionary(u => u.Key, u => Parse(u.Value), StringComparer.Ordinal);
@@ -30,6 +34,7 @@ public sealed class BasicAuthHandler : IZoneHandler
         _challenge = $"Basic realm={GuardText.Quoted(options.Realm)}, charset=\"UTF-8\"";
     }
 
+    /// <inheritdoc/>
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         if (!_transport.Allows(context.Request)) return CredentialTransport.Refusal();

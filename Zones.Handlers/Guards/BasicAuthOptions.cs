@@ -1,5 +1,6 @@
 namespace Zones.Handlers.Guards;
 
+/// <summary>The basicauth zone's options (the zone's keys in zones.json beside Prefix and Handler).</summary>
 public sealed class BasicAuthOptions : IZoneOptionsValidation
 {
     /// <summary>Shown by the browser's password dialog; also tells apart zones with different users.</summary>
@@ -11,6 +12,7 @@ public sealed class BasicAuthOptions : IZoneOptionsValidation
     /// <summary>Take passwords over plain HTTP from other machines too (TLS ends in a proxy elsewhere). Off: 403 there.</summary>
     public bool AllowInsecure { get; set; }
 
+    /// <inheritdoc/>
     public IEnumerable<string> Validate(ZoneInfo zone)
     {
         const string Fix = "make a hash with `dotnet run --project Zones.Host -- hash-password` and put the line it prints here";

@@ -19,6 +19,10 @@ public sealed class BearerHandler : IZoneHandler
     private readonly CredentialTransport _transport;
     private readonly string _challenge;
 
+    /// <summary>The bearer handler of one zone; the registry makes it from zones.json.</summary>
+    /// <param name="options">The zone's options, validated.</param>
+    /// <param name="zone">Where the zone sits, for its log line.</param>
+    /// <param name="logger">For the one warning a zone gives when it refuses tokens over plain HTTP.</param>
     public BearerHandler(BearerOptions options, ZoneInfo zone, ILogger<BearerHandler> logger)
     {
         _options = options;
@@ -27,6 +31,7 @@ public sealed class BearerHandler : IZoneHandler
         _challenge = $"Bearer realm={GuardText.Quoted(options.Realm)}";
     }
 
+    /// <inheritdoc/>
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         var request = context.Request;

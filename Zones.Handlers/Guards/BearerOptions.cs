@@ -1,5 +1,6 @@
 namespace Zones.Handlers.Guards;
 
+/// <summary>The bearer zone's options (the zone's keys in zones.json beside Prefix and Handler).</summary>
 public sealed class BearerOptions : IZoneOptionsValidation
 {
     /// <summary>Named in WWW-Authenticate.</summary>
@@ -18,6 +19,7 @@ public sealed class BearerOptions : IZoneOptionsValidation
     /// <summary>Take tokens over plain HTTP from other machines too (TLS ends in a proxy elsewhere). Off: 403 there.</summary>
     public bool AllowInsecure { get; set; }
 
+    /// <inheritdoc/>
     public IEnumerable<string> Validate(ZoneInfo zone)
     {
         const string Fix = "make one with `dotnet run --project Zones.Host -- hash-token` and put the sha256:… line it prints here";

@@ -15,6 +15,7 @@ public sealed class CorsHandler(CorsOptions options) : IZoneHandler
 {
     private readonly CorsPolicy _policy = new(options);
 
+    /// <inheritdoc/>
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         var request = context.Request;

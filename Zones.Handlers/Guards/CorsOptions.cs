@@ -1,5 +1,6 @@
 namespace Zones.Handlers.Guards;
 
+/// <summary>The cors zone's options (the zone's keys in zones.json beside Prefix and Handler).</summary>
 public sealed class CorsOptions : IZoneOptionsValidation
 {
     /// <summary>Origins whose pages may read responses: exact, "https://*.example.com", or "*".</summary>
@@ -20,6 +21,7 @@ public sealed class CorsOptions : IZoneOptionsValidation
     /// <summary>How long a browser may keep a preflight's answer (Access-Control-Max-Age); null: the browser's default (5 s in Chromium).</summary>
     public TimeSpan? MaxAge { get; set; }
 
+    /// <inheritdoc/>
     public IEnumerable<string> Validate(ZoneInfo zone)
     {
         if (AllowedOrigins.Count == 0) yield return "cors needs \"AllowedOrigins\": [ \"https://app.example.com\" ] (or [ \"*\" ] for any origin)";

@@ -12,6 +12,7 @@ public sealed class HeadersHandler(HeadersOptions options) : IZoneHandler
     private readonly KeyValuePair<string, string>[] _set = [.. options.Set];
     private readonly string[] _remove = [.. options.Remove];
 
+    /// <inheritdoc/>
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         var state = context.State;

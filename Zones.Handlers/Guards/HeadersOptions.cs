@@ -2,6 +2,7 @@ using Zones.Http;
 
 namespace Zones.Handlers.Guards;
 
+/// <summary>The headers zone's options (the zone's keys in zones.json beside Prefix and Handler).</summary>
 public sealed class HeadersOptions : IZoneOptionsValidation
 {
     /// <summary>Name → value on every response of the zone, unless the handler that answers sets its own.</summary>
@@ -10,6 +11,7 @@ public sealed class HeadersOptions : IZoneOptionsValidation
     /// <summary>Names taken out of every response of the zone, whoever set them; a name also in Set is replaced by that value.</summary>
     public List<string> Remove { get; set; } = [];
 
+    /// <inheritdoc/>
     public IEnumerable<string> Validate(ZoneInfo zone)
     {
         if (Set.Count == 0 && Remove.Count == 0)

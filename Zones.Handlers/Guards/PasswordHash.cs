@@ -13,6 +13,7 @@ namespace Zones.Handlers.Guards;
 /// </summary>
 public sealed class PasswordHash
 {
+    /// <summary>The prefix that marks a string as one of these hashes.</summary>
     public const string Scheme = "$pbkdf2-sha256$";
 
     /// <summary>OWASP's figure for PBKDF2-HMAC-SHA256 (2023); fewer is refused, more is accepted.</summary>
@@ -31,6 +32,7 @@ public sealed class PasswordHash
         _key = key;
     }
 
+    /// <summary>The PBKDF2 iteration count the hash was made with.</summary>
     public int Iterations { get; }
 
     /// <summary>Hashes <paramref name="password"/> with a fresh random salt.</summary>
@@ -78,6 +80,7 @@ public sealed class PasswordHash
     public bool Verify(ReadOnlySpan<byte> password) =>
         CryptographicOperations.FixedTimeEquals(Derive(password, _salt, Iterations, _key.Length), _key);
 
+    /// <summary>The hash as stored: "$pbkdf2-sha256$ITERATIONS$SALT$HASH".</summary>
     public override string ToString() =>
         $"{Scheme}{Iterations.ToString(CultureInfo.InvariantCulture)}${Convert.ToBase64String(_salt)}${Convert.ToBase64String(_key)}";
 

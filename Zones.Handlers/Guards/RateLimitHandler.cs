@@ -17,6 +17,9 @@ public sealed class RateLimitHandler : IZoneHandler
     private readonly ClientLimiters _clients;
     private readonly string _zone;
 
+    /// <summary>The ratelimit handler of one zone, with its own limiters; the registry makes it from zones.json.</summary>
+    /// <param name="options">The zone's options, validated.</param>
+    /// <param name="zone">Where the zone sits.</param>
     public RateLimitHandler(RateLimitOptions options, ZoneInfo zone)
     {
         _options = options;
@@ -27,6 +30,7 @@ public sealed class RateLimitHandler : IZoneHandler
     /// <summary>Clients tracked now (for tests).</summary>
     internal int TrackedClients => _clients.Count;
 
+    /// <inheritdoc/>
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         using var lease = _clients.Acquire(ClientKey.Of(context.State, _options.PartitionBy));

@@ -20,8 +20,10 @@ public enum RateLimitBy
     User,
 }
 
+/// <summary>The ratelimit zone's options (the zone's keys in zones.json beside Prefix and Handler).</summary>
 public sealed class RateLimitOptions : IZoneOptionsValidation
 {
+    /// <summary>How requests are counted: FixedWindow (the default), SlidingWindow or TokenBucket.</summary>
     public RateLimitAlgorithm Algorithm { get; set; } = RateLimitAlgorithm.FixedWindow;
 
     /// <summary>Requests allowed per window (the bucket's size for TokenBucket).</summary>
@@ -36,11 +38,13 @@ public sealed class RateLimitOptions : IZoneOptionsValidation
     /// <summary>TokenBucket: tokens added every Window; 0: PermitLimit.</summary>
     public int TokensPerPeriod { get; set; }
 
+    /// <summary>Whose requests share a limit: each client address (the default), or each user a guard zone before this one checked.</summary>
     public RateLimitBy PartitionBy { get; set; } = RateLimitBy.Address;
 
     /// <summary>Clients tracked at once; past it, newcomers share one limit until idle clients are forgotten.</summary>
     public int MaxClients { get; set; } = 10_000;
 
+    /// <inheritdoc/>
     public IEnumerable<string> Validate(ZoneInfo zone)
     {
         if (PermitLimit < 1) yield return "ratelimit needs \"PermitLimit\" (requests per \"Window\"), at least 1, e.g. \"PermitLimit\": 60, \"Window\": \"00:01:00\"";

@@ -10,6 +10,7 @@ namespace Zones.Handlers.Guards;
 /// </summary>
 public static class TokenHash
 {
+    /// <summary>The prefix that marks a string as a token hash.</summary>
     public const string Scheme = "sha256:";
 
     /// <summary>"sha256:" and 64 lowercase hex digits.</summary>

@@ -10,6 +10,7 @@ namespace Zones.Handlers.Static;
 /// </summary>
 public static class MediaTypes
 {
+    /// <summary>The type of a file whose extension the table does not know.</summary>
     public const string Default = "application/octet-stream";
 
     /// <summary>The built-in table, keys without the dot, compared ignoring case. Text types already carry their charset.</summary>

@@ -1,6 +1,7 @@
 
 namespace Zones.Handlers.Static;
 
+/// <summary>The staticfile zone's options (the zone's keys in zones.json beside Prefix, Handler and Root).</summary>
 public sealed class StaticFileOptions : RootOptions, IZoneOptionsValidation
 {
     /// <summary>Sent as Cache-Control with every file (e.g. "public, max-age=3600", "no-cache"); none by default.</summary>
@@ -15,6 +16,7 @@ public sealed class StaticFileOptions : RootOptions, IZoneOptionsValidation
     /// <summary>Files smaller than this many bytes are sent as they are: compressing them saves less than it costs.</summary>
     public long CompressMinSize { get; set; } = 1024;
 
+    /// <inheritdoc/>
     public IEnumerable<string> Validate(ZoneInfo zone)
     {
         if (CacheControl is not null && CacheControl.Any(c => (c < 0x20 && c != '\t') || c == 0x7F))

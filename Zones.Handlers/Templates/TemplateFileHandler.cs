@@ -16,12 +16,17 @@ namespace Zones.Handlers.Templates;
 /// </summary>
 public sealed partial class TemplateFileHandler : IZoneHandler
 {
+    /// <summary>The extension of a template: request path P renders P.liquid under the root.</summary>
     public const string Extension = ".liquid";
 
     private readonly TemplateFileOptions _options;
     private readonly ILogger<TemplateFileHandler> _logger;
     private readonly TemplateEngine _engine;
 
+    /// <summary>The templatefile handler of one zone; the registry makes it from zones.json.</summary>
+    /// <param name="options">The zone's options, validated.</param>
+    /// <param name="zone">Where the zone sits; its Root holds the templates.</param>
+    /// <param name="logger">For templates that fail to parse or render.</param>
     public TemplateFileHandler(TemplateFileOptions options, ZoneInfo zone, ILogger<TemplateFileHandler> logger)
     {
         _options = options;
@@ -32,6 +37,7 @@ public sealed partial class TemplateFileHandler : IZoneHandler
     /// <summary>Templates parsed and kept, for tests and diagnostics.</summary>
     internal int CachedTemplates => _engine.Cache.Count;
 
+    /// <inheritdoc/>
     public async ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         var suffix = context.Suffix;

@@ -16,6 +16,7 @@ public sealed class ChatEndpoint(IWebSocketHub hub) : WebSocketEndpoint
     private const int MaxRoomLength = 64;
     private const int MaxTextLength = 2000;
 
+    /// <inheritdoc/>
     public override ValueTask OnConnectedAsync(WebSocketConnection connection)
     {
         var room = Clean(connection.Query("room"), MaxRoomLength) ?? "lobby";
@@ -28,6 +29,7 @@ public sealed class ChatEndpoint(IWebSocketHub hub) : WebSocketEndpoint
         return default;
     }
 
+    /// <inheritdoc/>
     public override async ValueTask OnMessageAsync(WebSocketConnection connection, WebSocketMessage message)
     {
         if (!message.IsText)
@@ -48,6 +50,7 @@ public sealed class ChatEndpoint(IWebSocketHub hub) : WebSocketEndpoint
         }));
     }
 
+    /// <inheritdoc/>
     public override ValueTask OnClosedAsync(WebSocketConnection connection, WebSocketCloseStatus status, string? description)
     {
         if (connection.Items.TryGetValue("chat.room", out var room) && room is string r)

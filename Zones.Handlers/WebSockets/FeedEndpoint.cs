@@ -16,6 +16,7 @@ public sealed class FeedEndpoint(IFeeds feeds) : WebSocketEndpoint
 {
     private const string SubscriptionKey = "feed.subscription";
 
+    /// <inheritdoc/>
     public override async ValueTask OnConnectedAsync(WebSocketConnection connection)
     {
         var feed = connection.Query("feed");
@@ -40,6 +41,7 @@ public sealed class FeedEndpoint(IFeeds feeds) : WebSocketEndpoint
         _ = ForwardAsync(connection, subscription);
     }
 
+    /// <inheritdoc/>
     public override ValueTask OnClosedAsync(WebSocketConnection connection, WebSocketCloseStatus status, string? description)
     {
         if (connection.Items.TryGetValue(SubscriptionKey, out var s) && s is FeedSubscription subscription) subscription.Dispose();

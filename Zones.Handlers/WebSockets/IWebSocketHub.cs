@@ -19,6 +19,7 @@ public interface IWebSocketHub
     /// <summary>Adds the connection to a group; it leaves every group when it closes. False if it was already in.</summary>
     bool AddToGroup(WebSocketConnection connection, string group);
 
+    /// <summary>Takes the connection out of a group. False if it was not in.</summary>
     bool RemoveFromGroup(WebSocketConnection connection, string group);
 
     /// <summary>Queues a message to every connection of an endpoint on this instance; returns how many took it. <paramref name="data"/> must never change afterwards.</summary>
@@ -31,6 +32,7 @@ public interface IWebSocketHub
     int SendToGroup(string group, WebSocketMessageType type, ReadOnlyMemory<byte> data, WebSocketConnection? except = null);
 }
 
+/// <summary>Text messages for <see cref="IWebSocketHub"/>: encoded once, however many connections get them.</summary>
 public static class WebSocketHubExtensions
 {
     /// <summary>Encodes <paramref name="text"/> once and queues it to every connection of the endpoint.</summary>

@@ -18,8 +18,12 @@ public static class WebSocketCloseCodes
     /// <summary>A close reason is at most 123 bytes: a control frame carries 125, two of them the code.</summary>
     public const int MaxReasonBytes = 123;
 
+    /// <summary>True when <paramref name="code"/> may be sent in a close frame.</summary>
     public static bool IsSendable(int code) => code is (>= 1000 and <= 1003) or (>= 1007 and <= 1014) or (>= 3000 and <= 4999);
 
+    /// <summary>Checks a close before it is sent.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="code"/> may not be sent.</exception>
+    /// <exception cref="ArgumentException"><paramref name="reason"/> is longer than <see cref="MaxReasonBytes"/> bytes of UTF-8.</exception>
     public static void ThrowIfNotSendable(int code, string? reason)
     {
         if (!IsSendable(code))

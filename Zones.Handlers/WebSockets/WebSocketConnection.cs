@@ -45,12 +45,16 @@ public sealed class WebSocketConnection
     /// <summary>The opening handshake: path, query, headers, remote address.</summary>
     public HttpRequest Request { get; }
 
+    /// <summary>The handshake request's path.</summary>
     public string Path => Request.Path;
 
+    /// <summary>The handshake request's query, still percent-encoded (a browser's WebSocket cannot send headers, so tokens often come here).</summary>
     public string QueryString => Request.QueryString;
 
+    /// <summary>The handshake request's header fields.</summary>
     public HttpHeaders Headers => Request.Headers;
 
+    /// <summary>The client's address and port.</summary>
     public IPEndPoint? RemoteEndPoint => Request.RemoteEndPoint;
 
     /// <summary>The subprotocol agreed in the handshake, or null.</summary>
@@ -118,6 +122,7 @@ public sealed class WebSocketConnection
         return BeginClose((WebSocketCloseStatus)code, reason, dropWaiting: false);
     }
 
+    /// <inheritdoc cref="CloseAsync(int, string?)"/>
     public Task CloseAsync(WebSocketCloseStatus status, string? reason = null) => CloseAsync((int)status, reason);
 
     /// <summary>Cuts the connection without a closing handshake.</summary>
@@ -126,6 +131,7 @@ public sealed class WebSocketConnection
         try { _lifetime.Cancel(); } catch (ObjectDisposedException) { }
     }
 
+    /// <summary>"WebSocket #7 (chat, 127.0.0.1:51234)", for logs.</summary>
     public override string ToString() => $"WebSocket #{Id} ({Endpoint}, {RemoteEndPoint})";
 
     // ---- the session's side -----------------------------------------------------------------

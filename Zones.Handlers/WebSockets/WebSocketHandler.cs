@@ -17,6 +17,9 @@ public sealed class WebSocketHandler : IZoneHandler
     private readonly WebSocketHub _hub;
     private readonly ILogger _logger;
 
+    /// <summary>The websocket handler of one zone; the registry makes it from zones.json.</summary>
+    /// <param name="options">The zone's options, validated.</param>
+    /// <param name="services">Where the endpoints and the hub come from.</param>
     public WebSocketHandler(WebSocketZoneOptions options, IServiceProvider services)
     {
         _options = options;
@@ -32,6 +35,7 @@ public sealed class WebSocketHandler : IZoneHandler
         _logger = services.GetService<ILoggerFactory>()?.CreateLogger("Zones.WebSockets") ?? NullLogger.Instance;
     }
 
+    /// <inheritdoc/>
     public ValueTask<ZoneResult> HandleAsync(ZoneContext context)
     {
         var request = context.Request;

@@ -17,18 +17,22 @@ public sealed class WebSocketHub : IWebSocketHub
     // dropped while another joins it; sends only read, without it.
     private readonly object _membership = new();
 
+    /// <summary>A hub for this process; with a <paramref name="backplane"/>, group messages also reach the other instances.</summary>
     public WebSocketHub(IWebSocketBackplane? backplane = null)
     {
         _backplane = backplane;
         backplane?.Attach(ReceiveFromPeers);
     }
 
+    /// <inheritdoc/>
     public IReadOnlyList<WebSocketConnection> GetConnections(string endpoint) =>
         _endpoints.TryGetValue(endpoint, out var set) ? [.. set.Values] : [];
 
+    /// <inheritdoc/>
     public IReadOnlyList<WebSocketConnection> GetGroup(string group) =>
         _groups.TryGetValue(group, out var set) ? [.. set.Values] : [];
 
+    /// <inheritdoc/>
     public bool AddToGroup(WebSocketConnection connection, string group)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -47,6 +51,7 @@ public sealed class WebSocketHub : IWebSocketHub
         }
     }
 
+    /// <inheritdoc/>
     public bool RemoveFromGroup(WebSocketConnection connection, string group)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -58,9 +63,11 @@ public sealed class WebSocketHub : IWebSocketHub
         }
     }
 
+    /// <inheritdoc/>
     public int Broadcast(string endpoint, WebSocketMessageType type, ReadOnlyMemory<byte> data, WebSocketConnection? except = null) =>
         _endpoints.TryGetValue(endpoint, out var set) ? SendAll(set, type, data, except) : 0;
 
+    /// <inheritdoc/>
     public int SendToGroup(string group, WebSocketMessageType type, ReadOnlyMemory<byte> data, WebSocketConnection? except = null)
     {
         _backplane?.Publish(group, type, data);

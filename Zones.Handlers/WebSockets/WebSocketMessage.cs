@@ -11,6 +11,7 @@ namespace Zones.Handlers.WebSockets;
 /// </summary>
 public readonly struct WebSocketMessage
 {
+    /// <summary>A whole message: <paramref name="data"/> as it is (UTF-8 for text), not copied.</summary>
     public WebSocketMessage(WebSocketMessageType type, ReadOnlyMemory<byte> data)
     {
         if (type is not (WebSocketMessageType.Text or WebSocketMessageType.Binary))
@@ -19,8 +20,10 @@ public readonly struct WebSocketMessage
         Data = data;
     }
 
+    /// <summary>Text or Binary.</summary>
     public WebSocketMessageType Type { get; }
 
+    /// <summary>True for a text message (its data is UTF-8).</summary>
     public bool IsText => Type == WebSocketMessageType.Text;
 
     /// <summary>The payload; for a text message, valid UTF-8 (checked on arrival).</summary>
@@ -32,9 +35,12 @@ public readonly struct WebSocketMessage
     /// <summary>A copy of the payload that outlives the call.</summary>
     public byte[] ToArray() => Data.ToArray();
 
+    /// <summary>A text message, <paramref name="text"/> encoded as UTF-8.</summary>
     public static WebSocketMessage FromText(string text) => new(WebSocketMessageType.Text, Encoding.UTF8.GetBytes(text));
 
+    /// <summary>A binary message of <paramref name="data"/>, not copied: it must not change while the message may be queued.</summary>
     public static WebSocketMessage FromBinary(ReadOnlyMemory<byte> data) => new(WebSocketMessageType.Binary, data);
 
+    /// <summary>"text, 12 bytes", for logs (never the content).</summary>
     public override string ToString() => IsText ? $"text, {Data.Length} bytes" : $"binary, {Data.Length} bytes";
 }

@@ -5,6 +5,7 @@ using Zones.Handlers.Feeds;
 
 namespace Zones.Handlers.WebSockets;
 
+/// <summary>Registers WebSocket endpoints by name and the hub they share.</summary>
 public static class WebSocketServiceCollectionExtensions
 {
     /// <summary>

@@ -39,6 +39,7 @@ public sealed class WebSocketZoneOptions : IZoneOptionsValidation
 
     internal bool PassNonUpgrade => NonUpgrade.Equals("Pass", StringComparison.OrdinalIgnoreCase);
 
+    /// <inheritdoc/>
     public IEnumerable<string> Validate(ZoneInfo zone)
     {
         if (string.IsNullOrWhiteSpace(Endpoint))
