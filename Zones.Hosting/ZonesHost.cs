@@ -18,13 +18,36 @@ public static class ZonesHost
     /// <summary>The zone file used without --zones: in the current folder, else the nearest one above the program.</summary>
     public const string DefaultZoneFile = "zones.json";
 
-    /// <summary>A host with the zone server, the built-in handlers and the feeds, configured from zones.json, ZONES_ variables and the command line (which wins); register your handlers on its Services, then build and run it.</summary>
+    /// <summary>A host with the zone server, the built-in handlers and the feeds, configured from zones.json, the environment and the command line (which wins); register your handlers on its Services, then build and run it.</summary>
     /// <param name="args">The program's arguments: --zones FILE, --urls "URL;URL", and any zones.json key as --Section:Key=value.</param>
-    /// <remarks>A zone file that cannot be read is not thrown here: the host reports it, with every other problem, when it starts.</remarks>
+    /// <remarks>
+    /// <para>A zone file that cannot be read is not thrown here: the host reports it, with every other problem, when it starts.</para>
+    /// <para>
+    /// From the environment, lowest precedence first: <c>DOTNET_URLS</c>, <c>ASPNETCORE_URLS</c> (as ASP.NET Core
+    /// reads them), <c>Logging__…</c> (e.g. <c>Logging__LogLevel__Default=Warning</c>), then every <c>ZONES_</c>
+    /// variable (<c>ZONES_URLS</c>, <c>ZONES_Server__Limits__MaxConnections</c>, <c>ZONES_Logging__…</c>).
+    /// A URL list replaces zones.json's Server:Urls; --urls beats them all.
+    /// </para>
+    /// </remarks>
     public static HostApplicationBuilder CreateBuilder(string[] args)
     {
-        var zonePath = FindZoneFile(args);
-        var zoneFile = new ZoneFile(zonePath);
+        var zoneFile = new ZoneFile(FindZoneFile(args));
+        IConfiguration? zones = null;
+        try
+        {
+            zones = zoneFile.Read();
+        }
+        catch (ZoneConfigurationException e)
+        {
+            // Reported when the host starts, as one message with every other start-up problem.
+            zoneFile.LoadError = e.Problems[0];
+        }
+        return CreateBuilder(args, zoneFile, zones);
+    }
+
+    /// <summary>The host over a zone table from a file (<paramref name="zones"/> null when it could not be read) or from memory (zones serve).</summary>
+    internal static HostApplicationBuilder CreateBuilder(string[] args, ZoneFile zoneFile, IConfiguration? zones)
+    {
         // The empty builder: no appsettings.json, no folder-wide file watchers, no environment
         // scan — the host starts in a fraction of the default's time. zones.json is the config.
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
@@ -32,15 +55,9 @@ public static class ZonesHost
             Args = args,
             ContentRootPath = Directory.GetCurrentDirectory(),
         });
-        try
-        {
-            builder.Configuration.AddConfiguration(zoneFile.Read());
-        }
-        catch (ZoneConfigurationException e)
-        {
-            // Reported when the host starts, as one message with every other start-up problem.
-            zoneFile.LoadError = e.Problems[0];
-        }
+        if (zones is not null) builder.Configuration.AddConfiguration(zones);
+        // What ASP.NET Core users already set, read without loading the whole environment.
+        builder.Configuration.AddInMemoryCollection(ConventionalEnvironment.Read(Environment.GetEnvironmentVariables()));
         // ZONES_Server__Urls__0=…, ZONES_Server__Limits__MaxConnections=… — for containers and
         // service managers; the command line still wins.
         builder.Configuration.AddEnvironmentVariables("ZONES_");

@@ -32,7 +32,7 @@ internal sealed partial class ReloadingZoneTableSource : IZoneTableSource, IDisp
         _current = builder.Build(zones, zoneFile.Path);
         _lastGoodText = Snapshot(zones);
         // Setting up the file watch costs ~10 ms; it is not needed to serve the first request.
-        _ = Task.Run(StartWatching);
+        if (zoneFile.Watched) _ = Task.Run(StartWatching);
     }
 
     public ZoneTable Current => _current;

@@ -11,6 +11,12 @@ public sealed class ZoneFile(string path)
     /// <summary>Set when the file could not be read at start; the zone table reports it and the host does not start.</summary>
     public string? LoadError { get; set; }
 
+    /// <summary>
+    /// False for a zone table that lives in memory (<c>zones serve ROOT</c> builds one from its
+    /// flags): there is no file to follow, and one created later at <see cref="Path"/> must not be loaded.
+    /// </summary>
+    internal bool Watched { get; init; } = true;
+
     /// <summary>The file as configuration, or a <see cref="ZoneConfigurationException"/> saying why it cannot be read.</summary>
     public IConfigurationRoot Read()
     {

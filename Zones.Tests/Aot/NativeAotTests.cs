@@ -13,6 +13,7 @@ namespace Zones.Tests.Aot;
 /// whole model, static files, listings, errors — and the WebSocket echo works. Publishing takes
 /// about a minute, so the test runs when ZONES_AOT_TEST=1 or CI=true.
 /// </summary>
+[Collection(Zones.Tests.Packaging.PublishingCollection.Name)]
 public sealed partial class NativeAotTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("zones-aot-").FullName;
@@ -116,6 +117,46 @@ public sealed partial class NativeAotTests : IDisposable
             await native.WaitForExitAsync();
         }
         await AcmeStartsOnTheFallbackAsync(binary);
+        await CommandsAnswerAsTheJitBuildsDoAsync(binary, zones);
+    }
+
+    /// <summary>
+    /// The zones tool's commands, from the native binary: version, and check — a good file (with
+    /// the demo's own handler, which the program registers) and a broken one, whose problems are
+    /// the lines the JIT build's check prints.
+    /// </summary>
+    private async Task CommandsAnswerAsTheJitBuildsDoAsync(string binary, string goodZones)
+    {
+        var (exit, output, _) = await RunAsync(binary, "version");
+        Assert.Equal(0, exit);
+        var version = typeof(ZonesHost).Assembly.GetName().Version!;
+        Assert.StartsWith($"zones {version.Major}.{version.Minor}.{version.Build}", output);
+
+        (exit, output, _) = await RunAsync(binary, "check", goodZones);
+        Assert.True(exit == 0, output);
+        Assert.Equal($"{goodZones}: ok, 10 zone(s)", output.Trim());
+
+        var broken = Path.Combine(_folder, "broken.json");
+        await File.WriteAllTextAsync(broken, """
+            { "Server": { "Limits": { "MaxConnections": 0 } },
+              "Zones": [ { "Prefix": "/hello", "Handler": "hello" }, { "Prefix": "x", "Handler": "staticfile" }, { "Prefix": "/", "Handler": "nosuch" } ] }
+            """);
+        (exit, _, var error) = await RunAsync(binary, "check", broken);
+        Assert.Equal(1, exit);
+        using var jitOutput = new StringWriter();
+        using var jitError = new StringWriter();
+        Assert.Equal(1, await ZonesCommands.RunAsync(["check", broken], b => Zones.Host.DemoHandlers.AddDemoHandlers(b.Services), jitOutput, jitError));
+        Assert.Equal(jitError.ToString(), error);
+        Assert.Contains("zones: check: 4 problem(s)", error);
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(string binary, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(binary, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        return (process.ExitCode, await output, await error);
     }
 
     /// <summary>

@@ -66,6 +66,9 @@ public static class PackedAssembly
         return Directory.EnumerateFiles(root, "*.csproj", SearchOption.AllDirectories)
             .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Where(p => File.ReadAllText(p).Contains("<ZonesPackage>true</ZonesPackage>", StringComparison.Ordinal))
+            // A tool's package carries a program and a template's package source files: neither is an API to compile against.
+            .Where(p => !File.ReadAllText(p).Contains("<PackAsTool>true</PackAsTool>", StringComparison.Ordinal)
+                && !File.ReadAllText(p).Contains("<PackageType>Template</PackageType>", StringComparison.Ordinal))
             .Select(Path.GetFileNameWithoutExtension).OfType<string>();
     }
 }
