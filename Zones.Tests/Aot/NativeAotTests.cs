@@ -121,9 +121,9 @@ public sealed partial class NativeAotTests : IDisposable
     }
 
     /// <summary>
-    /// The zones tool's commands, from the native binary: version, and check — a good file (with
+    /// The zones tool's commands, from the native binary: version; check — a good file (with
     /// the demo's own handler, which the program registers) and a broken one, whose problems are
-    /// the lines the JIT build's check prints.
+    /// the lines the JIT build's check prints; and serve over a folder.
     /// </summary>
     private async Task CommandsAnswerAsTheJitBuildsDoAsync(string binary, string goodZones)
     {
@@ -148,6 +148,23 @@ public sealed partial class NativeAotTests : IDisposable
         Assert.Equal(1, await ZonesCommands.RunAsync(["check", broken], b => Zones.Host.DemoHandlers.AddDemoHandlers(b.Services), jitOutput, jitError));
         Assert.Equal(jitError.ToString(), error);
         Assert.Contains("zones: check: 4 problem(s)", error);
+
+        // serve: the static chain over a folder, bound from memory in the native build too.
+        var www = Path.Combine(_folder, "www");
+        using var serving = Process.Start(new ProcessStartInfo(binary, ["serve", www, "--browse", "--listen", "127.0.0.1:0"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(await TestHost.ReadListeningUrlAsync(serving)) };
+            Assert.Contains("home", await client.GetStringAsync("/"));
+            Assert.Contains("a &lt;b&gt;.txt", await client.GetStringAsync("/sub/"));
+            using var missing = await client.GetAsync("/missing");
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        }
+        finally
+        {
+            serving.Kill(entireProcessTree: true);
+            await serving.WaitForExitAsync();
+        }
     }
 
     private static async Task<(int Exit, string Output, string Error)> RunAsync(string binary, params string[] args)
