@@ -6,15 +6,16 @@ using Zones.Tests.Infrastructure;
 namespace Zones.Tests.Redis;
 
 /// <summary>
-/// The bounded variant of bench/feeds-soak.sh (10,000 events/s for 30 s): a burst through three
-/// instances reaches every subscriber whole and in order, and nothing piles up in memory.
+/// What bench/feeds.sh soak measures, as a test: 10,000 events/s for 30 s through three instances
+/// reach every subscriber whole and in order, and nothing piles up in memory. The rate is the
+/// publishers' pace, not asserted (a loaded machine may fall behind it); the test prints what it got.
 /// </summary>
-public sealed class ThroughputTests
+public sealed class ThroughputTests(ITestOutputHelper output)
 {
-    [Fact(Timeout = 120_000)]
-    public async Task Ten_thousand_events_through_three_instances_reach_every_subscriber_in_order_with_memory_flat()
+    [Fact(Timeout = 180_000)]
+    public async Task Ten_thousand_events_a_second_for_30_s_through_three_instances_reach_every_subscriber_in_order_with_memory_flat()
     {
-        const int Events = 10_000;
+        const int PerSecond = 10_000, Seconds = 30, Events = PerSecond * Seconds;
         await using var redis = await RedisServer.StartAsync();
         var prefix = RedisInstance.NewPrefix();
         var instances = new List<RedisInstance>();
@@ -37,8 +38,7 @@ public sealed class ThroughputTests
             }
             await Wait.UntilAsync(() => instances.All(i => i.Feeds.SubscriberCount("news") == 4), "12 subscribers");
 
-            // 2,000 events/s from all three instances (16 publishers in flight at most); the heap is sampled after warm-up and at the end.
-            const int PerSecond = 2000;
+            // 10,000 events/s from all three instances (16 publishers in flight at most); the heap is sampled after warm-up and at the end.
             long warm = 0;
             var clock = Stopwatch.StartNew();
             var next = 0;
@@ -57,6 +57,7 @@ public sealed class ThroughputTests
             var last = await Task.WhenAll(readers);
             Assert.All(last, offset => Assert.Equal(start.Offset + Events, offset));
             var end = HeapAfterCollection();
+            output.WriteLine($"{Events} events published in {published.TotalSeconds:0.0} s ({Events / published.TotalSeconds:0} events/s); heap {warm / 1024} KiB after warm-up, {end / 1024} KiB at the end");
             Assert.True(end - warm < 32 * 1024 * 1024, $"the heap grew by {(end - warm) / 1024} KiB during the burst ({Events} events in {published.TotalSeconds:0.0} s)");
             foreach (var client in clients) client.Dispose();
         }
