@@ -16,59 +16,52 @@ namespace Zones.Tests.Redis;
 /// </summary>
 public sealed class RedisInstance : IAsyncDisposable
 {
-    private RedisInstance(TestServer server, ServiceProvider services, ListLoggerProvider logs)
-    {
-        Server = server;
-        Services = services;
-        Logs = logs;
-    }
+    private readonly WebSocketTestServer _server;
 
-    public TestServer Server { get; }
+    private RedisInstance(WebSocketTestServer server) => _server = server;
 
-    public ServiceProvider Services { get; }
+    public ListLoggerProvider Logs => _server.Logs;
 
-    public ListLoggerProvider Logs { get; }
+    public IFeeds Feeds => _server.Services.GetRequiredService<IFeeds>();
 
-    public IFeeds Feeds => Services.GetRequiredService<IFeeds>();
+    public Uri WsUri(string path) => _server.WsUri(path);
 
-    public Uri WsUri(string path) => new($"ws://127.0.0.1:{Server.Port}{path}");
-
-    public HttpClient CreateClient() => Server.CreateClient();
+    public HttpClient CreateClient() => _server.Server.CreateClient();
 
     /// <summary>
     /// Starts an instance on the Redis at <paramref name="configuration"/>. Instances of one test share
     /// <paramref name="prefix"/> (the test's own keys); <paramref name="feeds"/> sets Feeds options.
     /// </summary>
-    public static async Task<RedisInstance> StartAsync(string configuration, string prefix, Action<FeedsOptions>? feeds = null, EventStreamOptions? events = null)
+    public static async Task<RedisInstance> StartAsync(string configuration, string prefix, Action<FeedsOptions>? feeds = null)
     {
-        var logs = new ListLoggerProvider();
-        var collection = new ServiceCollection();
-        collection.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
-        collection.AddBuiltInWebSocketEndpoints();
-        collection.Configure<FeedsOptions>(o =>
-        {
-            o.Names = ["news"];
-            feeds?.Invoke(o);
-        });
-        collection.AddZonesRedis(o =>
-        {
-            o.Configuration = configuration;
-            o.Prefix = prefix;
-            o.PositionCheckInterval = TimeSpan.FromMilliseconds(200);
-        });
-        var services = collection.BuildServiceProvider();
-        var feedsService = services.GetRequiredService<IFeeds>();
-        var loggers = services.GetRequiredService<ILoggerFactory>();
-        Zone[] zones =
-        [
-            new("/events", new EventStreamHandler(events ?? new EventStreamOptions { HeartbeatSeconds = 1 }, feedsService, loggers.CreateLogger<EventStreamHandler>()), null, "eventstream"),
-            new("/poll", new LongPollHandler(new LongPollOptions { Timeout = TimeSpan.FromSeconds(30) }, feedsService), null, "longpoll"),
-            new("/feeds", new PublishHandler(new PublishOptions(), feedsService), null, "publish"),
-            WebSocketTestServer.Zone("/subscribe", new WebSocketZoneOptions { Endpoint = "feed" }, services),
-            WebSocketTestServer.Zone("/chat", new WebSocketZoneOptions { Endpoint = "chat" }, services),
-        ];
-        var server = await TestServer.StartAsync(zones, null, services);
-        return new RedisInstance(server, services, logs);
+        var server = await WebSocketTestServer.StartAsync(endpoint: "feed", prefix: "/subscribe",
+            register: collection =>
+            {
+                collection.Configure<FeedsOptions>(o =>
+                {
+                    o.Names = ["news"];
+                    feeds?.Invoke(o);
+                });
+                collection.AddZonesRedis(o =>
+                {
+                    o.Configuration = configuration;
+                    o.Prefix = prefix;
+                    o.PositionCheckInterval = TimeSpan.FromMilliseconds(200);
+                });
+            },
+            moreZones: services =>
+            {
+                var feedsService = services.GetRequiredService<IFeeds>();
+                var loggers = services.GetRequiredService<ILoggerFactory>();
+                return
+                [
+                    new("/events", new EventStreamHandler(new EventStreamOptions { HeartbeatSeconds = 1 }, feedsService, loggers.CreateLogger<EventStreamHandler>()), null, "eventstream"),
+                    new("/poll", new LongPollHandler(new LongPollOptions { Timeout = TimeSpan.FromSeconds(30) }, feedsService), null, "longpoll"),
+                    new("/feeds", new PublishHandler(new PublishOptions(), feedsService), null, "publish"),
+                    WebSocketTestServer.Zone("/chat", new WebSocketZoneOptions { Endpoint = "chat" }, services),
+                ];
+            });
+        return new RedisInstance(server);
     }
 
     /// <summary>Each test's own key prefix, so tests sharing nothing never see each other's feeds.</summary>
@@ -78,9 +71,5 @@ public sealed class RedisInstance : IAsyncDisposable
     public Task<(HttpResponseMessage Response, SseClient Events)> OpenStreamAsync(HttpClient client, string feed, string? lastEventId = null) =>
         FeedServer.OpenAsync(client, $"/events/{feed}", lastEventId);
 
-    public async ValueTask DisposeAsync()
-    {
-        await Server.DisposeAsync();
-        await Services.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
