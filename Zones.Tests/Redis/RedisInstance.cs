@@ -12,21 +12,27 @@ namespace Zones.Tests.Redis;
 /// <summary>
 /// One Zones instance of a scaled-out site, in this test process: a real server on 127.0.0.1 port
 /// 0 whose feeds and hub groups go through a shared Redis — /events (eventstream), /poll
-/// (longpoll), /feeds (publish), /subscribe (the WebSocket feed endpoint), /chat (the chat room).
+/// (longpoll), /feeds (publish), /subscribe (the WebSocket feed endpoint), /chat (the chat room) —
+/// and an HttpClient for it.
 /// </summary>
 public sealed class RedisInstance : IAsyncDisposable
 {
     private readonly WebSocketTestServer _server;
 
-    private RedisInstance(WebSocketTestServer server) => _server = server;
+    private RedisInstance(WebSocketTestServer server)
+    {
+        _server = server;
+        Client = server.Server.CreateClient();
+    }
+
+    /// <summary>A client of this instance, disposed with it.</summary>
+    public HttpClient Client { get; }
 
     public ListLoggerProvider Logs => _server.Logs;
 
     public IFeeds Feeds => _server.Services.GetRequiredService<IFeeds>();
 
     public Uri WsUri(string path) => _server.WsUri(path);
-
-    public HttpClient CreateClient() => _server.Server.CreateClient();
 
     /// <summary>
     /// Starts an instance on the Redis at <paramref name="configuration"/>. Instances of one test share
@@ -68,8 +74,12 @@ public sealed class RedisInstance : IAsyncDisposable
     public static string NewPrefix() => $"t{Guid.NewGuid():N}:";
 
     /// <summary>Opens an event stream on this instance.</summary>
-    public Task<(HttpResponseMessage Response, SseClient Events)> OpenStreamAsync(HttpClient client, string feed, string? lastEventId = null) =>
-        FeedServer.OpenAsync(client, $"/events/{feed}", lastEventId);
+    public Task<(HttpResponseMessage Response, SseClient Events)> OpenStreamAsync(string feed, string? lastEventId = null) =>
+        FeedServer.OpenAsync(Client, $"/events/{feed}", lastEventId);
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _server.DisposeAsync();
+    }
 }
