@@ -10,11 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=${1:?usage: bench/feeds.sh latency|soak [ARG]}
-WORK=$(mktemp -d /tmp/zones-feeds.XXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+. bench/lib.sh feeds
 
 dotnet build Zones.Host -c Release -v q -nologo >/dev/null
 # The client is C (bench/feedlat/feedlat.c: one thread, epoll): a .NET client reading 1,000 streams
