@@ -108,8 +108,7 @@ public sealed class ZoneServer : IAsyncDisposable
     /// <exception cref="Tls.TlsConfigurationException">An https:// listener's certificate cannot be loaded or used.</exception>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        var urls = Options.Urls.Count > 0 ? Options.Urls : ["http://127.0.0.1:8080"];
-        var endpoints = urls.Select(u => new EndpointOptions { Url = u }).Concat(Options.Endpoints).ToList();
+        var endpoints = Options.Listeners();
         try
         {
             if (Options.Tls.Acme is { } acme) _acme = AcmeFor(acme, endpoints);
