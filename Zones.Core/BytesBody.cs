@@ -13,7 +13,15 @@ internal sealed class BytesBody(ReadOnlyMemory<byte> bytes) : ResponseBody
     public override ValueTask WriteAsync(ResponseBodyWriter writer, CancellationToken cancellationToken)
     {
         if (Bytes.IsEmpty) return default;
-        if (writer.Pipe is { } pipe && Bytes.Length <= SegmentSize) { pipe.Write(Bytes.Span); return default; }
+        if (writer.Pipe is { } pipe && Bytes.Length <= SegmentSize)
+        {
+            // One buffer for the whole body: written piecewise, it would fill the pipe's 4 KiB
+            // buffers one by one, and the flush sends each buffer with a send(2) of its own.
+            var span = pipe.GetSpan(Bytes.Length);
+            Bytes.Span.CopyTo(span);
+            pipe.Advance(Bytes.Length);
+            return default;
+        }
         return WriteSegmentsAsync(writer, cancellationToken);
     }
 

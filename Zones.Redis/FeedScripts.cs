@@ -18,12 +18,7 @@ internal static class FeedScripts
           if redis.call('SCARD', KEYS[3]) >= tonumber(ARGV[7]) then return redis.error_reply('MAXFEEDS') end
           redis.call('SADD', KEYS[3], ARGV[8])
         end
-        local epoch = redis.call('HGET', KEYS[1], 'epoch')
-        if not epoch then
-          epoch = ARGV[1]
-          redis.call('HSET', KEYS[1], 'epoch', epoch)
-          redis.call('DEL', KEYS[2])
-        end
+        """ + "\n" + Epoch + "\n" + """
         local offset = redis.call('HINCRBY', KEYS[1], 'offset', 1)
         redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '0-' .. offset, 'n', ARGV[3], 'd', ARGV[4], 't', ARGV[5])
         redis.call('PUBLISH', ARGV[6], epoch .. '\n' .. offset .. '\n' .. ARGV[3] .. '\n' .. ARGV[5] .. '\n' .. ARGV[4])
@@ -36,13 +31,7 @@ internal static class FeedScripts
     /// Reads after the reader's offset when it is a position in this history, else from the start.
     /// Returns { epoch, head offset, entries }.
     /// </summary>
-    public const string Read = """
-        local epoch = redis.call('HGET', KEYS[1], 'epoch')
-        if not epoch then
-          epoch = ARGV[1]
-          redis.call('HSET', KEYS[1], 'epoch', epoch)
-          redis.call('DEL', KEYS[2])
-        end
+    public const string Read = Epoch + "\n" + """
         local head = tonumber(redis.call('HGET', KEYS[1], 'offset') or '0')
         local from = 0
         if ARGV[2] == epoch and tonumber(ARGV[3]) <= head then from = tonumber(ARGV[3]) end
@@ -51,5 +40,19 @@ internal static class FeedScripts
           entries = redis.call('XRANGE', KEYS[2], '0-' .. string.format('%d', from + 1), '+', 'COUNT', ARGV[4])
         end
         return { epoch, head, entries }
+        """;
+
+    /// <summary>
+    /// Both scripts begin a feed's history the same way: the feed's epoch into <c>epoch</c>; a feed
+    /// without one (new, or Redis lost it) gets ARGV[1] and an empty stream, so no stale entry
+    /// outlives the history it belonged to.
+    /// </summary>
+    private const string Epoch = """
+        local epoch = redis.call('HGET', KEYS[1], 'epoch')
+        if not epoch then
+          epoch = ARGV[1]
+          redis.call('HSET', KEYS[1], 'epoch', epoch)
+          redis.call('DEL', KEYS[2])
+        end
         """;
 }

@@ -27,9 +27,7 @@ public sealed partial class RedisBackplane : IWebSocketBackplane, IAsyncDisposab
     private readonly RedisConnection _connection;
     private readonly RedisFeedKeys _keys;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _stopping = new();
-    private int _disposed;
-    private readonly Task _resync;
+    private readonly PeriodicWork _resync;
     private Action<string, WebSocketMessageType, ReadOnlyMemory<byte>>? _receive;
 
     /// <summary>A backplane over the shared connection; made by AddZonesRedis.</summary>
@@ -41,7 +39,7 @@ public sealed partial class RedisBackplane : IWebSocketBackplane, IAsyncDisposab
         _connection = connection;
         _keys = new RedisFeedKeys(options.Prefix);
         _logger = logger;
-        _resync = ResyncAsync();
+        _resync = new PeriodicWork(ResyncInterval, _ => SyncAsync()); // a subscription that failed while Redis was away is made again
     }
 
     /// <inheritdoc/>
@@ -134,29 +132,8 @@ public sealed partial class RedisBackplane : IWebSocketBackplane, IAsyncDisposab
         _receive?.Invoke(group, type, payload.AsMemory(_instance.Length + 1));
     }
 
-    /// <summary>A subscription that failed while Redis was away is made again here.</summary>
-    private async Task ResyncAsync()
-    {
-        using var timer = new PeriodicTimer(ResyncInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stopping.Token)) await SyncAsync();
-        }
-        catch (OperationCanceledException)
-        {
-            // Disposed.
-        }
-    }
-
     /// <summary>Stops keeping the group subscriptions in step; safe to call twice. The connection is shared and stays open.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        // Registered as itself and as its interface: the container disposes it twice.
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        await _stopping.CancelAsync();
-        await _resync;
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => _resync.DisposeAsync();
 
     [LoggerMessage(LogLevel.Debug, "Group \"{Group}\": the message could not be sent to the other instances ({Reason})")]
     private static partial void LogPublishFailed(ILogger logger, string group, string reason);

@@ -23,9 +23,7 @@ public sealed partial class RedisFeeds : IFeeds, IAsyncDisposable
     private readonly RedisConnection _connection;
     private readonly RedisFeedKeys _keys;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _stopping = new();
-    private int _disposed;
-    private readonly Task _checking;
+    private readonly PeriodicWork _checking;
     private int _checkNow;
 
     /// <summary>Feeds kept in Redis; made by AddZonesRedis.</summary>
@@ -43,7 +41,7 @@ public sealed partial class RedisFeeds : IFeeds, IAsyncDisposable
         _logger = logger;
         foreach (var name in options.Names) Declare(name);
         connection.Restored += () => Volatile.Write(ref _checkNow, 1);
-        _checking = CheckPositionsAsync(redis.PositionCheckInterval);
+        _checking = new PeriodicWork(redis.PositionCheckInterval, CheckPositionsAsync);
     }
 
     /// <inheritdoc/>
@@ -134,43 +132,25 @@ public sealed partial class RedisFeeds : IFeeds, IAsyncDisposable
         }
     }
 
-    /// <summary>The position checks of every feed with local subscribers, one round trip each per interval (at once after a reconnect).</summary>
-    private async Task CheckPositionsAsync(TimeSpan interval)
+    /// <summary>One round of the position checks of every feed with local subscribers, one round trip each (every interval; at once after a reconnect).</summary>
+    private async Task CheckPositionsAsync(CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(interval);
-        try
+        var now = Interlocked.Exchange(ref _checkNow, 0) == 1;
+        foreach (var feed in _local.Values)
         {
-            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            try
             {
-                var now = Interlocked.Exchange(ref _checkNow, 0) == 1;
-                foreach (var feed in _local.Values)
-                {
-                    try
-                    {
-                        await feed.CheckPositionsAsync(now, _stopping.Token);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        LogCheckFailed(_logger, feed.Name, e);
-                    }
-                }
+                await feed.CheckPositionsAsync(now, stopping);
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // Disposed.
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogCheckFailed(_logger, feed.Name, e);
+            }
         }
     }
 
     /// <summary>Stops the periodic position check; safe to call twice. The connection is shared and stays open.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        // Registered as itself and as its interface: the container disposes it twice.
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        await _stopping.CancelAsync();
-        await _checking;
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => _checking.DisposeAsync();
 
     [LoggerMessage(LogLevel.Error, "Feed \"{Feed}\": the position check failed")]
     private static partial void LogCheckFailed(ILogger logger, string feed, Exception exception);

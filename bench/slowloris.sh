@@ -7,11 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 LENGTH=${1:-60}
 PORT=18280
-WORK=$(mktemp -d /tmp/zones-slow.XXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-ulimit -n "$(ulimit -Hn)"
+. bench/lib.sh slow
 command -v slowhttptest >/dev/null || { echo "slowhttptest is missing: apt-get install slowhttptest"; exit 1; }
 
 dotnet build Zones.Host -c Release -v q -nologo >/dev/null

@@ -8,11 +8,7 @@ cd "$(dirname "$0")/.."
 MINUTES=${1:?usage: bench/soak.sh MINUTES}
 SECONDS_TOTAL=$((MINUTES * 60))
 PORT=18180
-WORK=$(mktemp -d /tmp/zones-soak.XXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+. bench/lib.sh soak
 
 dotnet build Zones.Host -c Release -v q -nologo >/dev/null
 dotnet build bench/WsLoad -c Release -v q -nologo >/dev/null

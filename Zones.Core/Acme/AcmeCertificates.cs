@@ -31,6 +31,7 @@ internal sealed partial class AcmeCertificates : IAsyncDisposable
     private AccountKey? _accountKey;
     private Task? _loop;
     private volatile IssuedCertificate _current;
+    private readonly string _domainList; // "example.com, www.example.com", as every log line names them
 
     /// <param name="options">Valid (see <see cref="AcmeOptions.Problems"/>), paths absolute.</param>
     /// <param name="challengeTypes">The challenge types the server's listeners can answer, in the order to try them.</param>
@@ -47,6 +48,7 @@ internal sealed partial class AcmeCertificates : IAsyncDisposable
         _directory = new Uri(options.Directory!);
         _cache = new AcmeCache(options.CacheFolder, _directory);
         Domains = [.. options.Domains];
+        _domainList = string.Join(", ", Domains);
         _current = FallbackCertificate.Create(Domains);
     }
 
@@ -80,7 +82,7 @@ internal sealed partial class AcmeCertificates : IAsyncDisposable
     {
         if (_loop is not null) return;
         UseCached();
-        if (_current.IsFallback) LogFallback(_logger, string.Join(", ", Domains));
+        if (_current.IsFallback) LogFallback(_logger, _domainList);
         _loop = Task.Run(() => RunAsync(_stopping.Token));
     }
 
@@ -118,7 +120,7 @@ internal sealed partial class AcmeCertificates : IAsyncDisposable
             catch (Exception e)
             {
                 // Nothing may escape: this runs unobserved. One line, the reason and the next try.
-                LogFailed(_logger, string.Join(", ", Domains), _directory, Reason(e), retryDelay);
+                LogFailed(_logger, _domainList, _directory, Reason(e), retryDelay);
                 try { await Task.Delay(retryDelay, _time, stopping); }
                 catch (OperationCanceledException) { break; }
                 retryDelay = retryDelay * 2 > _options.MaxRetryDelay ? _options.MaxRetryDelay : retryDelay * 2;
@@ -141,13 +143,13 @@ internal sealed partial class AcmeCertificates : IAsyncDisposable
         {
             if (_cache.Certificate() is not { } cached) return;
             if (!cached.Covers(Domains))
-                LogCachedNotCovering(_logger, _cache.CertificatePath, string.Join(", ", Domains));
+                LogCachedNotCovering(_logger, _cache.CertificatePath, _domainList);
             else if (cached.NotAfter <= _time.GetUtcNow())
                 LogCachedExpired(_logger, _cache.CertificatePath, cached.NotAfter);
             else
             {
                 _current = cached;
-                LogUsingCached(_logger, string.Join(", ", Domains), _cache.CertificatePath, cached.NotAfter, cached.RenewAt(_options.RenewWhenRemaining));
+                LogUsingCached(_logger, _domainList, _cache.CertificatePath, cached.NotAfter, cached.RenewAt(_options.RenewWhenRemaining));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
@@ -166,12 +168,12 @@ internal sealed partial class AcmeCertificates : IAsyncDisposable
         // After a failure the next attempt leads with the next challenge type: if one cannot
         // work here (port 80 blocked, a proxy in front of 443), the other still gets its turn.
         var types = _challengeTypes.Skip(attempt % _challengeTypes.Count).Concat(_challengeTypes.Take(attempt % _challengeTypes.Count)).ToList();
-        LogOrdering(_logger, string.Join(", ", Domains), _directory, string.Join(", ", types));
+        LogOrdering(_logger, _domainList, _directory, string.Join(", ", types));
         var (chainPem, keyPem) = await _issuer.ObtainAsync(Domains, types, _options.Email, stopping);
         var issued = IssuedCertificate.FromPem(chainPem, keyPem);
         _cache.Store(chainPem, keyPem);
         _current = issued;
-        LogObtained(_logger, string.Join(", ", Domains), issued.NotAfter, issued.RenewAt(_options.RenewWhenRemaining), _cache.CertificatePath);
+        LogObtained(_logger, _domainList, issued.NotAfter, issued.RenewAt(_options.RenewWhenRemaining), _cache.CertificatePath);
     }
 
     private HttpClient CreateHttpClient()

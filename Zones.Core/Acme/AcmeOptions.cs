@@ -46,7 +46,7 @@ public sealed class AcmeOptions
     /// <summary>A PEM file of the authority the directory's own HTTPS certificate chains to (a test CA such as Pebble); otherwise the system's trust store.</summary>
     public string? DirectoryCaCertificate { get; set; }
 
-    /// <see cref="Challenges"/>, or both types (http-01 first) when it is null or empty.
+    /// <summary><see cref="Challenges"/>, or both types (http-01 first) when it is null or empty.</summary>
     public IReadOnlyList<string> ChallengeTypes => Challenges is { Count: > 0 } list ? list : [Http01, TlsAlpn01];
 
     /// <summary>A copy with <see cref="CacheFolder"/> and <see cref="DirectoryCaCertificate"/> made absolute against <paramref name="folder"/>.</summary>

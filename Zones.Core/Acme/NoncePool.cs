@@ -17,8 +17,7 @@ internal sealed class NoncePool(HttpClient http)
     /// <summary>Keeps the response's Replay-Nonce, if it has one.</summary>
     public void Offer(HttpResponseMessage response)
     {
-        if (response.Headers.TryGetValues(ReplayNonce, out var values) && values.FirstOrDefault() is { Length: > 0 } nonce && _nonces.Count < MaxKept)
-            _nonces.Push(nonce);
+        if (NonceOf(response) is { } nonce && _nonces.Count < MaxKept) _nonces.Push(nonce);
     }
 
     public async Task<string> TakeAsync(string newNonceUrl, CancellationToken cancellationToken)
@@ -26,7 +25,9 @@ internal sealed class NoncePool(HttpClient http)
         if (_nonces.TryPop(out var nonce)) return nonce;
         using var request = new HttpRequestMessage(HttpMethod.Head, newNonceUrl);
         using var response = await http.SendAsync(request, cancellationToken);
-        if (response.Headers.TryGetValues(ReplayNonce, out var values) && values.FirstOrDefault() is { Length: > 0 } fresh) return fresh;
-        throw new AcmeException($"HEAD {newNonceUrl} answered {(int)response.StatusCode} without a Replay-Nonce");
+        return NonceOf(response) ?? throw new AcmeException($"HEAD {newNonceUrl} answered {(int)response.StatusCode} without a Replay-Nonce");
     }
+
+    private static string? NonceOf(HttpResponseMessage response) =>
+        response.Headers.TryGetValues(ReplayNonce, out var values) && values.FirstOrDefault() is { Length: > 0 } nonce ? nonce : null;
 }

@@ -32,7 +32,7 @@ internal sealed class ServerOptionsValidator(ZoneFile zoneFile) : IValidateOptio
     /// <summary>With an https:// listener, every certificate and authority must load now, so a bad file stops the start instead of the first handshake.</summary>
     private static IEnumerable<string> TlsProblems(ServerOptions options)
     {
-        var urls = (options.Urls.Count > 0 ? options.Urls : ["http://127.0.0.1:8080"]).Concat(options.Endpoints.Select(e => e.Url ?? "")).ToList();
+        var urls = options.Listeners().Select(e => e.Url ?? "").ToList();
         var https = urls.Where(ListenAddress.IsHttps).ToList();
         var tls = options.Tls;
         if (tls.Acme is { } acme)

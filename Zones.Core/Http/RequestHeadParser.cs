@@ -33,7 +33,8 @@ internal static class RequestHeadParser
         var (method, target, path, query, version, absoluteAuthority) = ParseRequestLine(line);
         head = head[lineEnd..];
 
-        var headers = new HttpHeaders(8);
+        // One field per line, less the blank line that ends the head: the list is allocated once, at its size.
+        var headers = new HttpHeaders(Math.Max(0, head.Count((byte)'\n') - 1));
         while (true)
         {
             lineEnd = NextLine(head, out line);

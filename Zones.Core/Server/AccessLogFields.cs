@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Zones.RequestData;
 
 namespace Zones.Server;
 
@@ -10,7 +11,8 @@ namespace Zones.Server;
 /// </summary>
 internal static class AccessLogFields
 {
-    private const string TokenParameter = "access_token=";
+    private const string TokenName = "access_token";
+    private const string TokenParameter = TokenName + "=";
 
     /// <summary>
     /// The user, with space, '"', '%' and control characters percent-encoded so that a UTF-8 name
@@ -40,12 +42,14 @@ internal static class AccessLogFields
     /// <summary>
     /// The request line, with the value of an <c>access_token</c> query parameter (RFC 6750 §2.3:
     /// how WebSocket and EventSource clients, which cannot set headers, send a bearer token)
-    /// replaced by "***": a log is no place for a credential.
+    /// replaced by "***": a log is no place for a credential. The name is judged percent-decoded,
+    /// as the query parser (and so bearer) reads it: <c>access%5Ftoken=</c> is hidden too.
     /// </summary>
     public static string RequestLine(HttpRequest request)
     {
         var line = request.ToString();
-        if (!request.QueryString.Contains(TokenParameter, StringComparison.OrdinalIgnoreCase)) return line;
+        var queryString = request.QueryString;
+        if (!queryString.Contains(TokenParameter, StringComparison.OrdinalIgnoreCase) && !queryString.Contains('%')) return line;
         var query = line.IndexOf('?');
         var end = line.LastIndexOf(' ');
         var hidden = new StringBuilder(line.Length);
@@ -53,7 +57,9 @@ internal static class AccessLogFields
         foreach (var parameter in line[(query + 1)..end].Split('&'))
         {
             if (hidden[^1] != '?') hidden.Append('&');
-            hidden.Append(parameter.StartsWith(TokenParameter, StringComparison.OrdinalIgnoreCase) ? parameter[..TokenParameter.Length] + "***" : parameter);
+            var equals = parameter.IndexOf('=');
+            var isToken = equals >= 0 && UrlEncoding.Decode(parameter.AsSpan(0, equals)).Equals(TokenName, StringComparison.OrdinalIgnoreCase);
+            hidden.Append(isToken ? parameter[..(equals + 1)] + "***" : parameter);
         }
         return hidden.Append(line, end, line.Length - end).ToString();
     }

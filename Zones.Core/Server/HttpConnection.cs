@@ -103,7 +103,7 @@ internal sealed class HttpConnection : IZoneConnection
             _server.Metrics.ResponseSent(e.Status, bytes);
             // Refused requests belong in the access log too (a 408, a smuggling attempt's 400);
             // "-" when the head could not be parsed into a request line.
-            AccessLog(current is null ? "-" : AccessLogFields.RequestLine(current), user: null, e.Status, bytes, started: null);
+            AccessLog(current, user: null, e.Status, bytes, started: null);
             _lingerOnClose = true;
         }
         catch (Exception e) when (ConnectionLoss.Is(e))
@@ -220,7 +220,7 @@ internal sealed class HttpConnection : IZoneConnection
             _lingerOnClose = true;
         }
         _body.EndRequest();
-        AccessLog(AccessLogFields.RequestLine(request), responder?.User, response.Status, written.Bytes, started);
+        AccessLog(request, responder?.User, response.Status, written.Bytes, started);
         return keepAlive;
     }
 
@@ -231,8 +231,8 @@ internal sealed class HttpConnection : IZoneConnection
         catch (Exception e) { Log.RequestCleanupFailed(_server.Logger, request.ToString(), e); }
     }
 
-    private void AccessLog(string requestLine, string? user, int status, long bytes, long? started) =>
-        _server.LogAccess(RemoteEndPoint, requestLine, user, status, bytes, started);
+    private void AccessLog(HttpRequest? request, string? user, int status, long bytes, long? started) =>
+        _server.LogAccess(RemoteEndPoint, request, user, status, bytes, started);
 
     // ---- take-over ------------------------------------------------------------------------
 
@@ -263,7 +263,7 @@ internal sealed class HttpConnection : IZoneConnection
             _takeOver = null;
             _body.EndRequest();
         }
-        AccessLog(AccessLogFields.RequestLine(request), state.User, context.ResponseStatus ?? 0, 0, started);
+        AccessLog(request, state.User, context.ResponseStatus ?? 0, 0, started);
         var continueHttp = end == TakeOverEnd.ContinueHttp && !StopRequested && !Lifetime.IsAborted;
         // A protocol that ends by closing (a WebSocket's close frame) lingers: the FIN goes
         // after its last bytes and what the peer still sends is drained, so no RST destroys them.

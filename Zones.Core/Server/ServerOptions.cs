@@ -23,6 +23,14 @@ public sealed class ServerOptions
     /// <summary>On shutdown, how long in-flight requests may take to finish before their connections are cut.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The listeners a server binds, in order: one per <see cref="Urls"/> entry
+    /// (http://127.0.0.1:8080 when there is none), then <see cref="Endpoints"/>. The server and
+    /// the start-up check both go by it, so the check judges what will really be bound.
+    /// </summary>
+    internal List<EndpointOptions> Listeners() =>
+        [.. (Urls.Count > 0 ? Urls : ["http://127.0.0.1:8080"]).Select(u => new EndpointOptions { Url = u }), .. Endpoints];
+
     /// <summary>Makes every certificate and authority path absolute against <paramref name="folder"/>.</summary>
     public void ResolvePaths(string folder)
     {

@@ -85,11 +85,16 @@ public sealed class ZoneServer : IAsyncDisposable
 
     internal ILogger AccessLogger { get; }
 
-    /// <summary>One access-log line (Information on "Zones.Access"); <paramref name="started"/> is the request's start timestamp, null when refused before it.</summary>
-    internal void LogAccess(IPEndPoint? remote, string requestLine, string? user, int status, long bytes, long? started)
+    /// <summary>
+    /// One access-log line (Information on "Zones.Access"); <paramref name="request"/> is null when
+    /// the head could not be parsed into one, <paramref name="started"/> is the request's start
+    /// timestamp, null when refused before it. Nothing is formatted when the log is off.
+    /// </summary>
+    internal void LogAccess(IPEndPoint? remote, HttpRequest? request, string? user, int status, long bytes, long? started)
     {
         if (!AccessLogger.IsEnabled(LogLevel.Information)) return;
         var milliseconds = started is { } t ? System.Diagnostics.Stopwatch.GetElapsedTime(t).TotalMilliseconds : 0;
+        var requestLine = request is null ? "-" : AccessLogFields.RequestLine(request);
         Log.Access(AccessLogger, remote?.ToString() ?? "-", AccessLogFields.User(user), requestLine, status, bytes, milliseconds);
     }
 
@@ -103,8 +108,7 @@ public sealed class ZoneServer : IAsyncDisposable
     /// <exception cref="Tls.TlsConfigurationException">An https:// listener's certificate cannot be loaded or used.</exception>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        var urls = Options.Urls.Count > 0 ? Options.Urls : ["http://127.0.0.1:8080"];
-        var endpoints = urls.Select(u => new EndpointOptions { Url = u }).Concat(Options.Endpoints).ToList();
+        var endpoints = Options.Listeners();
         try
         {
             if (Options.Tls.Acme is { } acme) _acme = AcmeFor(acme, endpoints);

@@ -46,11 +46,10 @@ internal sealed class ClientHelloStream(Stream inner) : Stream
     // The longest hello, with the headers of the records it may span.
     private const int MaxRead = ClientHello.MaxLength + 256;
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
-    {
-        if (_count == 0) return await inner.ReadAsync(destination, cancellationToken);
-        return Replay(destination.Span);
-    }
+    // It stays under SslStream for the connection's life: once the hello is replayed, a read is
+    // the inner stream's own, with no state machine of ours around it.
+    public override ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default) =>
+        _count == 0 ? inner.ReadAsync(destination, cancellationToken) : ValueTask.FromResult(Replay(destination.Span));
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

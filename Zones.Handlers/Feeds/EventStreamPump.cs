@@ -9,46 +9,56 @@ namespace Zones.Handlers.Feeds;
 /// </summary>
 internal static class EventStreamPump
 {
+    private const int MaxWrite = 64 * 1024;
+
     /// <summary>Runs until the subscription ends (disposed) or <paramref name="cancellationToken"/> fires.</summary>
     public static async Task RunAsync(Stream stream, FeedSubscription subscription, EventStreamOptions options, CancellationToken cancellationToken)
     {
         var output = new ArrayBufferWriter<byte>(4096);
         ServerSentEvents.WriteRetry(output, options.RetryMilliseconds);
         var events = subscription.Events;
-        using var heartbeat = options.HeartbeatSeconds > 0 ? new PeriodicTimer(TimeSpan.FromSeconds(options.HeartbeatSeconds)) : null;
-        Task<bool>? ready = null;
-        Task<bool>? tick = null;
-        var quiet = true; // nothing written since the last heartbeat tick
-        while (true)
+        var period = options.HeartbeatSeconds > 0 ? TimeSpan.FromSeconds(options.HeartbeatSeconds) : Timeout.InfiniteTimeSpan;
+        // The wait for events is also the heartbeat's timer: it is cancelled when a period passes.
+        // One wait per wake-up, awaited directly, costs far less than racing two tasks, and a
+        // stream of a busy feed wakes up for every event.
+        var beat = NewBeat(cancellationToken, period);
+        var quiet = true; // nothing written since the heartbeat timer was set
+        try
         {
-            while (output.WrittenCount < 64 * 1024 && events.TryRead(out var e)) ServerSentEvents.WriteEvent(output, e);
-            if (output.WrittenCount > 0)
+            while (true)
             {
-                await stream.WriteAsync(output.WrittenMemory, cancellationToken);
-                output.ResetWrittenCount();
-                quiet = false;
-                continue;
+                while (output.WrittenCount < MaxWrite && events.TryRead(out var e)) output.Write(e.ServerSentEvent);
+                if (output.WrittenCount > 0)
+                {
+                    await stream.WriteAsync(output.WrittenMemory, cancellationToken);
+                    output.ResetWrittenCount();
+                    quiet = false;
+                    continue;
+                }
+                try
+                {
+                    if (!await events.WaitToReadAsync(beat.Token)) return; // the subscription was disposed
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // A heartbeat period passed: a comment if nothing else was sent in it.
+                    if (quiet) ServerSentEvents.WriteComment(output, "heartbeat");
+                    quiet = true;
+                    beat.Dispose();
+                    beat = NewBeat(cancellationToken, period);
+                }
             }
-
-            if (heartbeat is null)
-            {
-                // One wait at a time: awaited directly, no Task to allocate.
-                if (!await events.WaitToReadAsync(cancellationToken)) return; // the subscription was disposed
-                continue;
-            }
-            ready ??= events.WaitToReadAsync(cancellationToken).AsTask();
-            // Both waits are kept across turns, so a heartbeat never leaves a read behind or the other way round.
-            tick ??= heartbeat.WaitForNextTickAsync(cancellationToken).AsTask();
-            if (await Task.WhenAny(ready, tick) == ready)
-            {
-                if (!await ready) return; // the subscription was disposed
-                ready = null;
-                continue;
-            }
-            await tick;
-            tick = null;
-            if (quiet) ServerSentEvents.WriteComment(output, "heartbeat");
-            quiet = true;
         }
+        finally
+        {
+            beat.Dispose();
+        }
+    }
+
+    private static CancellationTokenSource NewBeat(CancellationToken stop, TimeSpan period)
+    {
+        var beat = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        beat.CancelAfter(period);
+        return beat;
     }
 }

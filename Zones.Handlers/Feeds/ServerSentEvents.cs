@@ -11,7 +11,15 @@ namespace Zones.Handlers.Feeds;
 /// </summary>
 internal static class ServerSentEvents
 {
-    public static void WriteEvent(IBufferWriter<byte> output, FeedEvent e)
+    /// <summary>The event's bytes, for <see cref="FeedEvent.ServerSentEvent"/> to keep.</summary>
+    public static byte[] Encode(FeedEvent e)
+    {
+        var output = new ArrayBufferWriter<byte>(64 + 3 * (e.Id.Length + e.Name.Length + e.Data.Length));
+        WriteEvent(output, e);
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static void WriteEvent(IBufferWriter<byte> output, FeedEvent e)
     {
         Write(output, "id: ");
         Write(output, e.Id);

@@ -8,6 +8,9 @@ namespace Zones.Handlers.Guards;
 internal sealed class OriginList
 {
     private readonly HashSet<string> _exact = new(StringComparer.Ordinal);
+    // The exact origins as a browser writes them ("https://app.example.com": lower case, no
+    // default port), so the usual request is a set lookup without parsing its Origin.
+    private readonly HashSet<string> _asSent = new(StringComparer.Ordinal);
     private readonly List<(string Scheme, string Suffix, int Port)> _wildcards = [];
 
     public OriginList(IEnumerable<string> origins)
@@ -18,7 +21,12 @@ internal sealed class OriginList
             else if (Parse(origin.Replace("://*.", "://wildcard.", StringComparison.Ordinal)) is { } parsed)
             {
                 if (origin.Contains("://*.", StringComparison.Ordinal)) _wildcards.Add((parsed.Scheme, parsed.Host["wildcard".Length..], parsed.Port));
-                else _exact.Add(parsed.ToString());
+                else
+                {
+                    _exact.Add(parsed.ToString());
+                    // Kept only when it reads back as the same origin, so the shortcut can never allow what parsing would not.
+                    if (Parse(parsed.AsSent) == parsed) _asSent.Add(parsed.AsSent);
+                }
             }
         }
     }
@@ -27,7 +35,7 @@ internal sealed class OriginList
 
     public bool Allows(string origin)
     {
-        if (AllowsAny) return true;
+        if (AllowsAny || _asSent.Contains(origin)) return true;
         if (Parse(origin) is not { } parsed) return false;
         if (_exact.Contains(parsed.ToString())) return true;
         foreach (var (scheme, suffix, port) in _wildcards)
@@ -58,5 +66,8 @@ internal sealed class OriginList
     private sealed record Origin(string Scheme, string Host, int Port)
     {
         public override string ToString() => $"{Scheme}://{Host}:{Port}";
+
+        /// <summary>The serialization of RFC 6454 §6.1, as an Origin header carries it: the port only when it is not the scheme's default.</summary>
+        public string AsSent => Port == (Scheme == "https" ? 443 : 80) ? $"{Scheme}://{Host}" : ToString();
     }
 }

@@ -4,19 +4,25 @@ namespace Zones.Handlers.Static;
 
 /// <summary>
 /// The chosen file, opened, with its length and date read from the handle so they describe
-/// the very bytes sent. An empty file is not opened at all: FIFOs, sockets and devices also
-/// report size 0, and opening a FIFO would block until some writer appeared.
+/// the very bytes sent — or, for a small file the cache holds, those bytes in memory. An empty
+/// file is not opened at all: FIFOs, sockets and devices also report size 0, and opening a FIFO
+/// would block until some writer appeared.
 /// </summary>
 internal sealed class OpenedFile : IDisposable
 {
     private SafeFileHandle? _handle;
+    private readonly ReadOnlyMemory<byte>? _bytes;
 
-    private OpenedFile(SafeFileHandle? handle, long length, DateTimeOffset modified)
+    private OpenedFile(SafeFileHandle? handle, long length, DateTimeOffset modified, ReadOnlyMemory<byte>? bytes = null)
     {
         _handle = handle;
         Length = length;
         Modified = modified;
+        _bytes = bytes;
     }
+
+    /// <summary>A cached file's bytes, read when the cache took it with this date.</summary>
+    public static OpenedFile InMemory(ReadOnlyMemory<byte> bytes, DateTimeOffset modified) => new(null, bytes.Length, modified, bytes);
 
     public long Length { get; }
 
@@ -38,17 +44,23 @@ internal sealed class OpenedFile : IDisposable
         }
     }
 
-    /// <summary>Hands the handle to a body, which closes it when the response ends.</summary>
+    /// <summary>Hands the handle to a body, which closes it when the response ends (not for a file in memory: the handler opens one for ranges and compression).</summary>
     public SafeFileHandle Take()
     {
-        var handle = _handle ?? throw new InvalidOperationException("An empty file has nothing to read.");
+        var handle = _handle ?? throw new InvalidOperationException(_bytes is null ? "An empty file has nothing to read." : "A file in memory has no handle.");
         _handle = null;
         return handle;
     }
 
     /// <summary>A body for a byte range; it owns the handle from now on.</summary>
     public ResponseBody Body(long offset, long length) =>
-        _handle is null || length == 0 ? ResponseBody.Empty : new OpenFileBody(Take(), offset, length);
+        length == 0 ? ResponseBody.Empty
+        : _bytes is { } bytes ? InMemoryBody(bytes.Slice((int)offset, (int)length))
+        : _handle is null ? ResponseBody.Empty
+        : new OpenFileBody(Take(), offset, length);
+
+    // Core's bytes body (written with the head in one send when it fits the pipe's buffer); it is made through the public factory.
+    private static ResponseBody InMemoryBody(ReadOnlyMemory<byte> bytes) => ZoneResponse.Bytes(bytes).Body;
 
     /// <summary>Closes the handle unless a body took it.</summary>
     public void Dispose() => _handle?.Dispose();

@@ -6,18 +6,17 @@ namespace Zones.Handlers.Static;
 /// Which bytes answer a request for a file: the file itself, a precompressed sibling
 /// ("app.js.br", "app.js.gz"), or the file compressed on the fly — and whether that choice
 /// depended on Accept-Encoding (then the response says Vary: Accept-Encoding, whatever was chosen).
+/// The siblings are found by <see cref="Sibling"/> beforehand, so the file cache can keep them.
 /// </summary>
 internal sealed record Representation(FileInfo File, string? Coding, bool OnTheFly, bool Varies)
 {
-    public static Representation Choose(ZoneContext context, FileInfo file, string contentType, StaticFileOptions options, RootGuard guard)
+    public static Representation Choose(ZoneContext context, FileInfo file, FileInfo? brotli, FileInfo? gzip, string contentType, StaticFileOptions options)
     {
         var request = context.Request;
         var accepted = request.AcceptEncoding;
         var varies = false;
         if (options.Precompressed)
         {
-            var brotli = Sibling(context, file, ContentCoding.Brotli, guard);
-            var gzip = Sibling(context, file, ContentCoding.Gzip, guard);
             varies = brotli is not null || gzip is not null;
             if (ContentCoding.Choose(accepted, brotli is not null, gzip is not null) is { } coding)
                 return new(coding == ContentCoding.Brotli ? brotli! : gzip!, coding, OnTheFly: false, Varies: true);
@@ -34,7 +33,7 @@ internal sealed record Representation(FileInfo File, string? Coding, bool OnTheF
     }
 
     /// <summary>The sibling when it is a non-empty file under the root and not older than the file (a stale one is ignored).</summary>
-    private static FileInfo? Sibling(ZoneContext context, FileInfo file, string coding, RootGuard guard)
+    public static FileInfo? Sibling(ZoneContext context, FileInfo file, string coding, RootGuard guard)
     {
         var sibling = new FileInfo(file.FullName + ContentCoding.SiblingSuffix(coding));
         if (!sibling.Exists || sibling.Length == 0 || sibling.LastWriteTimeUtc < file.LastWriteTimeUtc) return null;

@@ -32,6 +32,20 @@ internal sealed class RootGuard(RootOptions options)
     /// </summary>
     public bool TryResolve(ZoneContext context, Func<string, bool> exists, [NotNullWhen(true)] out string? fullPath, out ZoneResult refusal)
     {
+        if (!TryMap(context, out fullPath, out refusal)) return false;
+        if (exists(fullPath) && LinksStayInside(context, fullPath)) return true;
+        fullPath = null;
+        return false;
+    }
+
+    /// <summary>
+    /// The first half of <see cref="TryResolve"/>: the full path for the context's suffix when its
+    /// name may be served (no bad or hidden segment, a zone with a root), before anything is asked
+    /// of the file system. A caller that asks about existence itself must then call
+    /// <see cref="LinksStayInside"/> before serving the path.
+    /// </summary>
+    public bool TryMap(ZoneContext context, [NotNullWhen(true)] out string? fullPath, out ZoneResult refusal)
+    {
         fullPath = null;
         refusal = ZoneResult.Pass;
         var suffix = context.Suffix;
@@ -40,11 +54,16 @@ internal sealed class RootGuard(RootOptions options)
             refusal = ZoneResult.Respond(ZoneResponse.ForStatus(400, problem));
             return false;
         }
-        if (HasHiddenSegment(suffix) || HasHiddenName(suffix) || context.FsPath is not { } full || context.Zone.Root is not { } root) return false;
-        if (!exists(full)) return false;
-        if (!options.AllowSymlinksOutsideRoot && !StaysInside(root, full[root.Length..])) return false;
+        if (HasHiddenSegment(suffix) || HasHiddenName(suffix) || context.FsPath is not { } full || context.Zone.Root is null) return false;
         fullPath = full;
         return true;
+    }
+
+    /// <summary>True when the mapped <paramref name="fullPath"/>, links resolved, stays under the zone's root (or the zone allows links out).</summary>
+    public bool LinksStayInside(ZoneContext context, string fullPath)
+    {
+        var root = context.Zone.Root!;
+        return options.AllowSymlinksOutsideRoot || StaysInside(root, fullPath[root.Length..]);
     }
 
     /// <summary>True when <paramref name="relative"/> below <paramref name="root"/>, links resolved, stays below the root's real path.</summary>

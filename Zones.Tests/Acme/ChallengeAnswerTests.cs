@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Zones.Acme;
@@ -64,7 +63,7 @@ public sealed class ChallengeAnswerTests : IDisposable
         var port = server.Server.EndPoints[1].Port;
         server.Server.Acme!.Challenges.AddTlsAlpn01(Domain, "token-1.thumbprint");
 
-        await using (var validator = await HandshakeAsync(port, Domain, "acme-tls/1"))
+        await using (var validator = await AlpnHandshake.ConnectAsync(port, Domain, "acme-tls/1"))
         {
             Assert.Equal("acme-tls/1", validator.NegotiatedApplicationProtocol.ToString());
             var certificate = (X509Certificate2)validator.RemoteCertificate!;
@@ -75,16 +74,16 @@ public sealed class ChallengeAnswerTests : IDisposable
         }
 
         // A browser, at the same time, gets the site's certificate (here the fallback) and HTTP.
-        await using (var browser = await HandshakeAsync(port, Domain, "http/1.1"))
+        await using (var browser = await AlpnHandshake.ConnectAsync(port, Domain, "http/1.1"))
         {
             var certificate = (X509Certificate2)browser.RemoteCertificate!;
             Assert.DoesNotContain(certificate.Extensions.Cast<X509Extension>(), e => e.Oid?.Value == TlsAlpnCertificate.AcmeIdentifierOid);
             Assert.Equal(server.Server.Acme.Current.Leaf.Thumbprint, certificate.Thumbprint);
         }
         // acme-tls/1 for a name with no challenge pending: no certificate at all.
-        await Assert.ThrowsAnyAsync<Exception>(() => HandshakeAsync(port, "other.example.com", "acme-tls/1"));
+        await Assert.ThrowsAnyAsync<Exception>(() => AlpnHandshake.ConnectAsync(port, "other.example.com", "acme-tls/1"));
         server.Server.Acme.Challenges.RemoveTlsAlpn01(Domain);
-        await Assert.ThrowsAnyAsync<Exception>(() => HandshakeAsync(port, Domain, "acme-tls/1"));
+        await Assert.ThrowsAnyAsync<Exception>(() => AlpnHandshake.ConnectAsync(port, Domain, "acme-tls/1"));
     }
 
     [Fact]
@@ -103,22 +102,7 @@ public sealed class ChallengeAnswerTests : IDisposable
         }
         await server.Logs.WaitForAsync(e => e.Message.Contains("TLS handshake failed", StringComparison.Ordinal));
         Assert.DoesNotContain(server.Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
-        await using var next = await HandshakeAsync(port, Domain, "http/1.1");
+        await using var next = await AlpnHandshake.ConnectAsync(port, Domain, "http/1.1");
         Assert.Equal("http/1.1", next.NegotiatedApplicationProtocol.ToString());
-    }
-
-    private static async Task<SslStream> HandshakeAsync(int port, string host, string protocol)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, port);
-        var stream = new SslStream(new NetworkStream(socket, ownsSocket: true));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        await stream.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = host,
-            ApplicationProtocols = [new SslApplicationProtocol(protocol)],
-            RemoteCertificateValidationCallback = (_, _, _, _) => true,
-        }, timeout.Token);
-        return stream;
     }
 }

@@ -63,7 +63,7 @@ public sealed class PebbleTests : IDisposable
         Assert.Contains(zones.Logs.Entries, e => e.Message.Contains("(challenges: tls-alpn-01)", StringComparison.Ordinal));
         Assert.Contains(zones.Logs.Entries, e => e.Message.Contains($"answered the tls-alpn-01 challenge for {Domain}", StringComparison.Ordinal));
         // Outside a challenge, an acme-tls/1 client gets no certificate at all.
-        await Assert.ThrowsAnyAsync<Exception>(() => HandshakeAsync(zones.Server.EndPoints[0].Port, Domain, "acme-tls/1"));
+        await Assert.ThrowsAnyAsync<Exception>(() => AlpnHandshake.ConnectAsync(zones.Server.EndPoints[0].Port, Domain, "acme-tls/1"));
     }
 
     [Fact(Timeout = 120_000)]
@@ -127,7 +127,7 @@ public sealed class PebbleTests : IDisposable
 
         var failure = await zones.Logs.WaitForAsync(e => e.Level == LogLevel.Warning && e.Category == "Zones.Acme", TimeSpan.FromSeconds(20));
         Assert.Matches($"^ACME: could not obtain a certificate for {Domain}, {Www} from {pebble.DirectoryUrl}: .*Connection refused.*; next attempt in 00:00:00\\.", failure.Message);
-        await using (var fallback = await HandshakeAsync(port, Www))
+        await using (var fallback = await AlpnHandshake.ConnectAsync(port, Www))
         {
             var certificate = (X509Certificate2)fallback.RemoteCertificate!;
             Assert.Equal("CN=" + Domain, certificate.Subject);
@@ -228,21 +228,5 @@ public sealed class PebbleTests : IDisposable
             foreach (var element in sent.ChainElements) chain.ChainPolicy.ExtraStore.Add(element.Certificate);
         }
         return chain.Build(leaf);
-    }
-
-    /// <summary>A handshake alone, accepting any certificate, offering <paramref name="protocol"/>.</summary>
-    private static async Task<SslStream> HandshakeAsync(int port, string host, string protocol = "http/1.1")
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, port);
-        var stream = new SslStream(new NetworkStream(socket, ownsSocket: true));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        await stream.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = host,
-            ApplicationProtocols = [new SslApplicationProtocol(protocol)],
-            RemoteCertificateValidationCallback = (_, _, _, _) => true,
-        }, timeout.Token);
-        return stream;
     }
 }

@@ -23,7 +23,7 @@ public sealed class AllSubscribersTests
             new("/feeds", new PublishHandler(new PublishOptions(), feeds), null, "publish"),
         ];
         await using var server = await WebSocketTestServer.StartAsync(
-            register: s => s.AddSingleton<IFeeds>(feeds), endpoint: "feed", prefix: "/subscribe", moreZones: feedZones);
+            register: s => s.AddSingleton<IFeeds>(feeds), endpoint: "feed", prefix: "/subscribe", moreZones: _ => feedZones);
         using var client = server.Server.CreateClient();
 
         using var socket = new ClientWebSocket();

@@ -166,6 +166,20 @@ public sealed class CorsTests
         Assert.Equal(App, Header(allowed, "Access-Control-Allow-Origin"));
     }
 
+    [Theory]
+    [InlineData("https://app.example.com", true)]           // as a browser writes it
+    [InlineData("https://APP.example.com:443", true)]       // the same origin written otherwise
+    [InlineData("http://127.0.0.1:8080", true)]
+    [InlineData("http://127.0.0.1:8081", false)]
+    [InlineData("http://app.example.com", false)]
+    [InlineData("https://app.example.com.evil.net", false)]
+    [InlineData("https://app.example.com/", false)]         // not an origin
+    public void An_exact_origin_is_allowed_however_it_is_written_and_nothing_else_is(string origin, bool allowed)
+    {
+        var origins = new OriginList(["https://App.Example.com", "http://127.0.0.1:8080"]);
+        Assert.Equal(allowed, origins.Allows(origin));
+    }
+
     [Fact]
     public void Options_refuse_bad_origins_and_credentials_for_every_origin()
     {

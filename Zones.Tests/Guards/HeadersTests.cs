@@ -62,6 +62,22 @@ public sealed class HeadersTests
     }
 
     [Fact]
+    public async Task A_later_headers_zone_removes_and_replaces_what_an_earlier_one_set()
+    {
+        await using var host = await GuardHost.StartAsync("""
+            { "Prefix": "/", "Handler": "headers", "Set": { "X-One": "1", "X-Two": "2" } },
+            { "Prefix": "/", "Handler": "headers", "Remove": [ "X-One", "Server" ], "Set": { "X-Two": "two" } },
+            { "Prefix": "/", "Handler": "whoami" }
+            """);
+        using var client = host.Client();
+        using var response = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("X-One"));
+        Assert.Equal("two", Assert.Single(response.Headers.GetValues("X-Two")));
+        Assert.False(response.Headers.Contains("Server"));
+    }
+
+    [Fact]
     public void Options_refuse_what_cannot_be_set_or_removed_naming_where_it_comes_from()
     {
         var zone = new ZoneInfo(0, "/", "headers", null, "zones.json");

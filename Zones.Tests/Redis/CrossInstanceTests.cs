@@ -13,30 +13,24 @@ public sealed class CrossInstanceTests
     [Fact]
     public async Task A_publish_on_one_instance_reaches_streams_a_websocket_and_a_long_poll_on_the_others_in_order_exactly_once()
     {
-        await using var redis = await RedisServer.StartAsync();
-        var prefix = RedisInstance.NewPrefix();
-        await using var a = await RedisInstance.StartAsync(redis.Configuration, prefix);
-        await using var b = await RedisInstance.StartAsync(redis.Configuration, prefix);
-        await using var c = await RedisInstance.StartAsync(redis.Configuration, prefix);
-        using var clientA = a.CreateClient();
-        using var clientB = b.CreateClient();
-        using var clientC = c.CreateClient();
+        await using var site = await RedisSite.StartAsync(3);
+        var (a, b, c) = (site[0], site[1], site[2]);
 
         // Everyone starts from one known event, so nobody's start races the first publish.
-        var start = await PublishAsync(clientA, "news", "start");
-        var (responseB, streamB) = await b.OpenStreamAsync(clientB, "news", start);
-        var (responseC, streamC) = await c.OpenStreamAsync(clientC, "news", start);
+        var start = await PublishAsync(a.Client, "news", "start");
+        var (responseB, streamB) = await b.OpenStreamAsync("news", start);
+        var (responseC, streamC) = await c.OpenStreamAsync("news", start);
         using var socket = new ClientWebSocket();
         await socket.ConnectAsync(c.WsUri($"/subscribe?feed=news&after={start}"), CancellationToken.None);
-        var poll = LongPollAllAsync(clientB, "news", start, count: 21);
+        var poll = LongPollAllAsync(b.Client, "news", start, count: 21);
         using (responseB)
         using (streamB)
         using (responseC)
         using (streamC)
         {
             var published = new List<string>();
-            for (var i = 1; i <= 20; i++) published.Add(await PublishAsync(clientA, "news", $"event {i}\nline two"));
-            published.Add(await PublishAsync(clientA, "news", "end"));
+            for (var i = 1; i <= 20; i++) published.Add(await PublishAsync(a.Client, "news", $"event {i}\nline two"));
+            published.Add(await PublishAsync(a.Client, "news", "end"));
             Assert.Equal(21, published.Distinct().Count());
 
             foreach (var stream in new[] { streamB, streamC })
@@ -65,19 +59,13 @@ public sealed class CrossInstanceTests
     [Fact]
     public async Task A_client_resumes_on_another_instance_with_last_event_id_after_50_missed_events()
     {
-        await using var redis = await RedisServer.StartAsync();
-        var prefix = RedisInstance.NewPrefix();
-        await using var a = await RedisInstance.StartAsync(redis.Configuration, prefix);
-        await using var b = await RedisInstance.StartAsync(redis.Configuration, prefix);
-        await using var c = await RedisInstance.StartAsync(redis.Configuration, prefix);
-        using var clientA = a.CreateClient();
-        using var clientB = b.CreateClient();
-        using var clientC = c.CreateClient();
+        await using var site = await RedisSite.StartAsync(3);
+        var (a, b, c) = (site[0], site[1], site[2]);
 
-        var start = await PublishAsync(clientA, "news", "start");
-        var first = await PublishAsync(clientA, "news", "seen on B");
+        var start = await PublishAsync(a.Client, "news", "start");
+        var first = await PublishAsync(a.Client, "news", "seen on B");
         string lastSeen;
-        var (response, stream) = await b.OpenStreamAsync(clientB, "news", start);
+        var (response, stream) = await b.OpenStreamAsync("news", start);
         using (response)
         using (stream)
         {
@@ -88,9 +76,9 @@ public sealed class CrossInstanceTests
         await Wait.UntilAsync(() => b.Feeds.SubscriberCount("news") == 0, "B to notice the client left");
 
         var missed = new List<string>();
-        for (var i = 1; i <= 50; i++) missed.Add(await PublishAsync(clientA, "news", $"missed {i}"));
+        for (var i = 1; i <= 50; i++) missed.Add(await PublishAsync(a.Client, "news", $"missed {i}"));
 
-        (response, stream) = await c.OpenStreamAsync(clientC, "news", lastSeen);
+        (response, stream) = await c.OpenStreamAsync("news", lastSeen);
         using (response)
         using (stream)
         {
@@ -99,7 +87,7 @@ public sealed class CrossInstanceTests
                 var e = await stream.ReadEventAsync();
                 Assert.Equal((missed[i - 1], $"missed {i}", null), (e.Id, e.Data, e.Event)); // no reset: all 50 were kept
             }
-            var live = await PublishAsync(clientA, "news", "live again");
+            var live = await PublishAsync(a.Client, "news", "live again");
             Assert.Equal(live, (await stream.ReadEventAsync()).Id);
         }
     }
@@ -107,16 +95,13 @@ public sealed class CrossInstanceTests
     [Fact]
     public async Task A_resume_older_than_the_kept_history_or_from_a_wiped_redis_gets_the_reset_event()
     {
-        await using var redis = await RedisServer.StartAsync();
-        var prefix = RedisInstance.NewPrefix();
         // Redis trims whole stream nodes of 100 entries (MAXLEN ~), so 250 events with BufferSize 10 drop the first ones.
-        await using var a = await RedisInstance.StartAsync(redis.Configuration, prefix, o => o.BufferSize = 10);
-        await using var b = await RedisInstance.StartAsync(redis.Configuration, prefix, o => o.BufferSize = 10);
-        using var clientB = b.CreateClient();
+        await using var site = await RedisSite.StartAsync(2, o => o.BufferSize = 10);
+        var (a, b) = (site[0], site[1]);
         var ids = new List<FeedEvent>();
         for (var i = 1; i <= 250; i++) ids.Add(await a.Feeds.PublishAsync("news", "message", $"{i}"));
 
-        var (response, stream) = await b.OpenStreamAsync(clientB, "news", ids[4].Id);
+        var (response, stream) = await b.OpenStreamAsync("news", ids[4].Id);
         using (response)
         using (stream)
         {
@@ -136,8 +121,8 @@ public sealed class CrossInstanceTests
         }
 
         // Redis loses everything (a restart without persistence looks the same): old ids belong to a history that is gone.
-        Assert.Equal("+OK", await redis.CommandAsync("FLUSHALL"));
-        (response, stream) = await b.OpenStreamAsync(clientB, "news", ids[^1].Id);
+        Assert.Equal("+OK", await site.Redis.CommandAsync("FLUSHALL"));
+        (response, stream) = await b.OpenStreamAsync("news", ids[^1].Id);
         using (response)
         using (stream)
         {
@@ -157,20 +142,18 @@ public sealed class CrossInstanceTests
     [Fact]
     public async Task A_chat_room_spans_two_instances()
     {
-        await using var redis = await RedisServer.StartAsync();
-        var prefix = RedisInstance.NewPrefix();
-        await using var a = await RedisInstance.StartAsync(redis.Configuration, prefix);
-        await using var b = await RedisInstance.StartAsync(redis.Configuration, prefix);
+        await using var site = await RedisSite.StartAsync(2);
+        var (a, b) = (site[0], site[1]);
         using var ann = new ClientWebSocket();
         await ann.ConnectAsync(a.WsUri("/chat?room=lobby&name=ann"), CancellationToken.None);
         Assert.Equal("join", (await ReceiveJsonAsync(ann)).RootElement.GetProperty("type").GetString());
         using var bob = new ClientWebSocket();
         // Bob's join is announced on B; A hears it once its hub's subscription to the room is in place.
-        await WaitForSubscribersAsync(redis, $"{prefix}group:chat/lobby", 1);
+        await WaitForSubscribersAsync(site.Redis, $"{site.Prefix}group:chat/lobby", 1);
         await bob.ConnectAsync(b.WsUri("/chat?room=lobby&name=bob"), CancellationToken.None);
         Assert.Equal("bob", (await ReceiveJsonAsync(bob)).RootElement.GetProperty("name").GetString());
         Assert.Equal("bob", (await ReceiveJsonAsync(ann)).RootElement.GetProperty("name").GetString());
-        await WaitForSubscribersAsync(redis, $"{prefix}group:chat/lobby", 2);
+        await WaitForSubscribersAsync(site.Redis, $"{site.Prefix}group:chat/lobby", 2);
 
         for (var i = 0; i < 10; i++)
         {
@@ -184,7 +167,7 @@ public sealed class CrossInstanceTests
         }
         await bob.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
         using (var left = await ReceiveJsonAsync(ann)) Assert.Equal(("leave", "bob"), (left.RootElement.GetProperty("type").GetString(), left.RootElement.GetProperty("name").GetString()));
-        await WaitForSubscribersAsync(redis, $"{prefix}group:chat/lobby", 1); // B left the room's channel with its last member
+        await WaitForSubscribersAsync(site.Redis, $"{site.Prefix}group:chat/lobby", 1); // B left the room's channel with its last member
     }
 
     /// <summary>Publishes over HTTP (as curl would) and returns the id the instance answered with.</summary>

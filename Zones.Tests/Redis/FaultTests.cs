@@ -15,7 +15,7 @@ public sealed class FaultTests
     {
         await using var redis = RedisServer.Reserve(); // nothing listens on its port yet
         await using var a = await RedisInstance.StartAsync(redis.Configuration, RedisInstance.NewPrefix());
-        using var client = a.CreateClient();
+        var client = a.Client;
         await a.Logs.WaitForAsync(e => e.Message.Contains("cannot be reached") && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning, TimeSpan.FromSeconds(20));
 
         using (var refused = await client.PostAsync("/feeds/news", new StringContent("while down")))
@@ -25,7 +25,7 @@ public sealed class FaultTests
             Assert.Contains("Redis", await refused.Content.ReadAsStringAsync());
         }
         // A declared feed can be subscribed to: the stream opens and keeps its heartbeats going.
-        var (response, stream) = await a.OpenStreamAsync(client, "news", "0");
+        var (response, stream) = await a.OpenStreamAsync("news", "0");
         using (response)
         using (stream)
         {
@@ -52,20 +52,14 @@ public sealed class FaultTests
     [Fact(Timeout = 120_000)]
     public async Task Redis_killed_and_restarted_under_load_loses_no_acknowledged_event_without_a_reset()
     {
-        await using var redis = await RedisServer.StartAsync();
-        var prefix = RedisInstance.NewPrefix();
-        await using var a = await RedisInstance.StartAsync(redis.Configuration, prefix);
-        await using var b = await RedisInstance.StartAsync(redis.Configuration, prefix);
-        using var publisherClient = a.CreateClient();
-        var start = await CrossInstanceTests.PublishAsync(publisherClient, "news", "start");
+        await using var site = await RedisSite.StartAsync(2);
+        var (redis, a, b) = (site.Redis, site[0], site[1]);
+        var start = await CrossInstanceTests.PublishAsync(a.Client, "news", "start");
 
         // 100 subscribers, half on each instance, all from the same known event.
         var subscribers = new List<Subscriber>();
         foreach (var instance in new[] { a, b })
-        {
-            var client = instance.CreateClient();
-            for (var i = 0; i < 50; i++) subscribers.Add(await Subscriber.OpenAsync(instance, client, start));
-        }
+            for (var i = 0; i < 50; i++) subscribers.Add(await Subscriber.OpenAsync(instance, start));
         await Wait.UntilAsync(() => a.Feeds.SubscriberCount("news") == 50 && b.Feeds.SubscriberCount("news") == 50, "100 subscribers");
 
         var acknowledged = new ConcurrentQueue<string>();
@@ -75,7 +69,7 @@ public sealed class FaultTests
         {
             for (var i = 1; !stop.IsCancellationRequested; i++)
             {
-                using var response = await publisherClient.PostAsync("/feeds/news", new StringContent($"event {i}"));
+                using var response = await a.Client.PostAsync("/feeds/news", new StringContent($"event {i}"));
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -98,7 +92,7 @@ public sealed class FaultTests
         await Wait.UntilAsync(() => acknowledged.Count >= beforeRestart + 200, "200 publishes after the restart", TimeSpan.FromSeconds(60));
         await stop.CancelAsync();
         await publisher;
-        var last = await CrossInstanceTests.PublishAsync(publisherClient, "news", "last");
+        var last = await CrossInstanceTests.PublishAsync(a.Client, "news", "last");
 
         // Everyone gets to the last event; then each one's record is checked against what was acknowledged.
         await Task.WhenAll(subscribers.Select(s => s.ReadUntilAsync(last)));
@@ -116,14 +110,11 @@ public sealed class FaultTests
     [Fact]
     public async Task After_a_network_blip_every_subscriber_gets_what_was_published_meanwhile_in_order()
     {
-        await using var redis = await RedisServer.StartAsync();
-        var prefix = RedisInstance.NewPrefix();
-        await using var a = await RedisInstance.StartAsync(redis.Configuration, prefix);
-        await using var b = await RedisInstance.StartAsync(redis.Configuration, prefix);
-        using var client = b.CreateClient();
+        await using var site = await RedisSite.StartAsync(2);
+        var (redis, a, b) = (site.Redis, site[0], site[1]);
         var start = await a.Feeds.PublishAsync("news", "message", "start");
         var subscribers = new List<Subscriber>();
-        for (var i = 0; i < 10; i++) subscribers.Add(await Subscriber.OpenAsync(b, client, start.Id));
+        for (var i = 0; i < 10; i++) subscribers.Add(await Subscriber.OpenAsync(b, start.Id));
         await Wait.UntilAsync(() => b.Feeds.SubscriberCount("news") == 10, "10 subscribers");
 
         // Redis drops every client connection (as a network blip or a failover does): live
@@ -154,23 +145,21 @@ public sealed class FaultTests
     [Fact]
     public async Task An_event_whose_live_message_was_lost_still_arrives_through_the_position_check()
     {
-        await using var redis = await RedisServer.StartAsync();
-        var prefix = RedisInstance.NewPrefix();
-        await using var b = await RedisInstance.StartAsync(redis.Configuration, prefix);
+        await using var site = await RedisSite.StartAsync(1);
+        var b = site[0];
         var start = await b.Feeds.PublishAsync("news", "message", "start");
-        using var client = b.CreateClient();
-        var (response, stream) = await b.OpenStreamAsync(client, "news", start.Id);
+        var (response, stream) = await b.OpenStreamAsync("news", start.Id);
         using (response)
         using (stream)
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             await Wait.UntilAsync(() => b.Feeds.SubscriberCount("news") == 1, "the subscriber");
             // What the publish script stores, without its PUBLISH: the live message is lost, as in a blip, and no later event reveals the gap.
-            Assert.Equal(":2", await redis.CommandAsync("EVAL", """
+            Assert.Equal(":2", await site.Redis.CommandAsync("EVAL", """
                 local offset = redis.call('HINCRBY', KEYS[1], 'offset', 1)
                 redis.call('XADD', KEYS[2], '0-' .. offset, 'n', 'message', 'd', 'never announced', 't', '0')
                 return offset
-                """, "2", $"{prefix}feed:{{news}}:meta", $"{prefix}feed:{{news}}:events"));
+                """, "2", $"{site.Prefix}feed:{{news}}:meta", $"{site.Prefix}feed:{{news}}:events"));
             var e = await stream.ReadEventAsync(TimeSpan.FromSeconds(20)); // the check runs every 200 ms here
             Assert.Equal((new FeedPosition(start.Position.Epoch, 2).ToString(), "never announced"), (e.Id, e.Data));
         }
@@ -189,9 +178,9 @@ public sealed class FaultTests
             _stream = stream;
         }
 
-        public static async Task<Subscriber> OpenAsync(RedisInstance instance, HttpClient client, string after)
+        public static async Task<Subscriber> OpenAsync(RedisInstance instance, string after)
         {
-            var (response, stream) = await instance.OpenStreamAsync(client, "news", after);
+            var (response, stream) = await instance.OpenStreamAsync("news", after);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             return new Subscriber(response, stream);
         }

@@ -12,75 +12,74 @@ namespace Zones.Tests.Redis;
 /// <summary>
 /// One Zones instance of a scaled-out site, in this test process: a real server on 127.0.0.1 port
 /// 0 whose feeds and hub groups go through a shared Redis — /events (eventstream), /poll
-/// (longpoll), /feeds (publish), /subscribe (the WebSocket feed endpoint), /chat (the chat room).
+/// (longpoll), /feeds (publish), /subscribe (the WebSocket feed endpoint), /chat (the chat room) —
+/// and an HttpClient for it.
 /// </summary>
 public sealed class RedisInstance : IAsyncDisposable
 {
-    private RedisInstance(TestServer server, ServiceProvider services, ListLoggerProvider logs)
+    private readonly WebSocketTestServer _server;
+
+    private RedisInstance(WebSocketTestServer server)
     {
-        Server = server;
-        Services = services;
-        Logs = logs;
+        _server = server;
+        Client = server.Server.CreateClient();
     }
 
-    public TestServer Server { get; }
+    /// <summary>A client of this instance, disposed with it.</summary>
+    public HttpClient Client { get; }
 
-    public ServiceProvider Services { get; }
+    public ListLoggerProvider Logs => _server.Logs;
 
-    public ListLoggerProvider Logs { get; }
+    public IFeeds Feeds => _server.Services.GetRequiredService<IFeeds>();
 
-    public IFeeds Feeds => Services.GetRequiredService<IFeeds>();
-
-    public Uri WsUri(string path) => new($"ws://127.0.0.1:{Server.Port}{path}");
-
-    public HttpClient CreateClient() => Server.CreateClient();
+    public Uri WsUri(string path) => _server.WsUri(path);
 
     /// <summary>
     /// Starts an instance on the Redis at <paramref name="configuration"/>. Instances of one test share
     /// <paramref name="prefix"/> (the test's own keys); <paramref name="feeds"/> sets Feeds options.
     /// </summary>
-    public static async Task<RedisInstance> StartAsync(string configuration, string prefix, Action<FeedsOptions>? feeds = null, EventStreamOptions? events = null)
+    public static async Task<RedisInstance> StartAsync(string configuration, string prefix, Action<FeedsOptions>? feeds = null)
     {
-        var logs = new ListLoggerProvider();
-        var collection = new ServiceCollection();
-        collection.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
-        collection.AddBuiltInWebSocketEndpoints();
-        collection.Configure<FeedsOptions>(o =>
-        {
-            o.Names = ["news"];
-            feeds?.Invoke(o);
-        });
-        collection.AddZonesRedis(o =>
-        {
-            o.Configuration = configuration;
-            o.Prefix = prefix;
-            o.PositionCheckInterval = TimeSpan.FromMilliseconds(200);
-        });
-        var services = collection.BuildServiceProvider();
-        var feedsService = services.GetRequiredService<IFeeds>();
-        var loggers = services.GetRequiredService<ILoggerFactory>();
-        Zone[] zones =
-        [
-            new("/events", new EventStreamHandler(events ?? new EventStreamOptions { HeartbeatSeconds = 1 }, feedsService, loggers.CreateLogger<EventStreamHandler>()), null, "eventstream"),
-            new("/poll", new LongPollHandler(new LongPollOptions { Timeout = TimeSpan.FromSeconds(30) }, feedsService), null, "longpoll"),
-            new("/feeds", new PublishHandler(new PublishOptions(), feedsService), null, "publish"),
-            WebSocketTestServer.Zone("/subscribe", new WebSocketZoneOptions { Endpoint = "feed" }, services),
-            WebSocketTestServer.Zone("/chat", new WebSocketZoneOptions { Endpoint = "chat" }, services),
-        ];
-        var server = await TestServer.StartAsync(zones, null, services);
-        return new RedisInstance(server, services, logs);
+        var server = await WebSocketTestServer.StartAsync(endpoint: "feed", prefix: "/subscribe",
+            register: collection =>
+            {
+                collection.Configure<FeedsOptions>(o =>
+                {
+                    o.Names = ["news"];
+                    feeds?.Invoke(o);
+                });
+                collection.AddZonesRedis(o =>
+                {
+                    o.Configuration = configuration;
+                    o.Prefix = prefix;
+                    o.PositionCheckInterval = TimeSpan.FromMilliseconds(200);
+                });
+            },
+            moreZones: services =>
+            {
+                var feedsService = services.GetRequiredService<IFeeds>();
+                var loggers = services.GetRequiredService<ILoggerFactory>();
+                return
+                [
+                    new("/events", new EventStreamHandler(new EventStreamOptions { HeartbeatSeconds = 1 }, feedsService, loggers.CreateLogger<EventStreamHandler>()), null, "eventstream"),
+                    new("/poll", new LongPollHandler(new LongPollOptions { Timeout = TimeSpan.FromSeconds(30) }, feedsService), null, "longpoll"),
+                    new("/feeds", new PublishHandler(new PublishOptions(), feedsService), null, "publish"),
+                    WebSocketTestServer.Zone("/chat", new WebSocketZoneOptions { Endpoint = "chat" }, services),
+                ];
+            });
+        return new RedisInstance(server);
     }
 
     /// <summary>Each test's own key prefix, so tests sharing nothing never see each other's feeds.</summary>
     public static string NewPrefix() => $"t{Guid.NewGuid():N}:";
 
     /// <summary>Opens an event stream on this instance.</summary>
-    public Task<(HttpResponseMessage Response, SseClient Events)> OpenStreamAsync(HttpClient client, string feed, string? lastEventId = null) =>
-        FeedServer.OpenAsync(client, $"/events/{feed}", lastEventId);
+    public Task<(HttpResponseMessage Response, SseClient Events)> OpenStreamAsync(string feed, string? lastEventId = null) =>
+        FeedServer.OpenAsync(Client, $"/events/{feed}", lastEventId);
 
     public async ValueTask DisposeAsync()
     {
-        await Server.DisposeAsync();
-        await Services.DisposeAsync();
+        Client.Dispose();
+        await _server.DisposeAsync();
     }
 }

@@ -6,64 +6,52 @@ using Zones.Tests.Infrastructure;
 namespace Zones.Tests.Redis;
 
 /// <summary>
-/// The bounded variant of bench/feeds-soak.sh (10,000 events/s for 30 s): a burst through three
-/// instances reaches every subscriber whole and in order, and nothing piles up in memory.
+/// What bench/feeds.sh soak measures, as a test: 10,000 events/s for 30 s through three instances
+/// reach every subscriber whole and in order, and nothing piles up in memory. The rate is the
+/// publishers' pace, not asserted (a loaded machine may fall behind it); the test prints what it got.
 /// </summary>
-public sealed class ThroughputTests
+public sealed class ThroughputTests(ITestOutputHelper output)
 {
-    [Fact(Timeout = 120_000)]
-    public async Task Ten_thousand_events_through_three_instances_reach_every_subscriber_in_order_with_memory_flat()
+    [Fact(Timeout = 180_000)]
+    public async Task Ten_thousand_events_a_second_for_30_s_through_three_instances_reach_every_subscriber_in_order_with_memory_flat()
     {
-        const int Events = 10_000;
-        await using var redis = await RedisServer.StartAsync();
-        var prefix = RedisInstance.NewPrefix();
-        var instances = new List<RedisInstance>();
-        try
+        const int PerSecond = 10_000, Seconds = 30, Events = PerSecond * Seconds;
+        // A subscriber may fall 4,096 events behind before it is dropped: room for a loaded machine's stalls at this rate.
+        await using var site = await RedisSite.StartAsync(3, o => o.SubscriberQueueSize = 4096);
+        var instances = site.Instances;
+        var start = await instances[0].Feeds.PublishAsync("news", "message", "start");
+        var readers = new List<Task<long>>();
+        foreach (var instance in instances)
         {
-            // A subscriber may fall 4,096 events behind before it is dropped: room for a loaded machine's stalls at this rate.
-            for (var i = 0; i < 3; i++) instances.Add(await RedisInstance.StartAsync(redis.Configuration, prefix, o => o.SubscriberQueueSize = 4096));
-            var start = await instances[0].Feeds.PublishAsync("news", "message", "start");
-            var readers = new List<Task<long>>();
-            var clients = new List<HttpClient>();
-            foreach (var instance in instances)
+            for (var i = 0; i < 4; i++)
             {
-                var client = instance.CreateClient();
-                clients.Add(client);
-                for (var i = 0; i < 4; i++)
-                {
-                    var (response, stream) = await instance.OpenStreamAsync(client, "news", start.Id);
-                    readers.Add(ReadInOrderAsync(response, stream, start.Position, Events));
-                }
+                var (response, stream) = await instance.OpenStreamAsync("news", start.Id);
+                readers.Add(ReadInOrderAsync(response, stream, start.Position, Events));
             }
-            await Wait.UntilAsync(() => instances.All(i => i.Feeds.SubscriberCount("news") == 4), "12 subscribers");
+        }
+        await Wait.UntilAsync(() => instances.All(i => i.Feeds.SubscriberCount("news") == 4), "12 subscribers");
 
-            // 2,000 events/s from all three instances (16 publishers in flight at most); the heap is sampled after warm-up and at the end.
-            const int PerSecond = 2000;
-            long warm = 0;
-            var clock = Stopwatch.StartNew();
-            var next = 0;
-            await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
-            {
-                int n;
-                while ((n = Interlocked.Increment(ref next)) <= Events)
-                {
-                    var due = TimeSpan.FromSeconds(n / (double)PerSecond) - clock.Elapsed;
-                    if (due > TimeSpan.Zero) await Task.Delay(due);
-                    await instances[n % 3].Feeds.PublishAsync("news", "message", $"event {n} {new string('x', 100)}");
-                    if (n == Events / 5) warm = HeapAfterCollection();
-                }
-            }));
-            var published = clock.Elapsed;
-            var last = await Task.WhenAll(readers);
-            Assert.All(last, offset => Assert.Equal(start.Offset + Events, offset));
-            var end = HeapAfterCollection();
-            Assert.True(end - warm < 32 * 1024 * 1024, $"the heap grew by {(end - warm) / 1024} KiB during the burst ({Events} events in {published.TotalSeconds:0.0} s)");
-            foreach (var client in clients) client.Dispose();
-        }
-        finally
+        // 10,000 events/s from all three instances (16 publishers in flight at most); the heap is sampled after warm-up and at the end.
+        long warm = 0;
+        var clock = Stopwatch.StartNew();
+        var next = 0;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
         {
-            foreach (var instance in instances) await instance.DisposeAsync();
-        }
+            int n;
+            while ((n = Interlocked.Increment(ref next)) <= Events)
+            {
+                var due = TimeSpan.FromSeconds(n / (double)PerSecond) - clock.Elapsed;
+                if (due > TimeSpan.Zero) await Task.Delay(due);
+                await instances[n % 3].Feeds.PublishAsync("news", "message", $"event {n} {new string('x', 100)}");
+                if (n == Events / 5) warm = HeapAfterCollection();
+            }
+        }));
+        var published = clock.Elapsed;
+        var last = await Task.WhenAll(readers);
+        Assert.All(last, offset => Assert.Equal(start.Offset + Events, offset));
+        var end = HeapAfterCollection();
+        output.WriteLine($"{Events} events published in {published.TotalSeconds:0.0} s ({Events / published.TotalSeconds:0} events/s); heap {warm / 1024} KiB after warm-up, {end / 1024} KiB at the end");
+        Assert.True(end - warm < 32 * 1024 * 1024, $"the heap grew by {(end - warm) / 1024} KiB during the burst ({Events} events in {published.TotalSeconds:0.0} s)");
     }
 
     /// <summary>Reads until the offset <paramref name="count"/> past <paramref name="after"/>, checking each event follows the one before.</summary>

@@ -12,7 +12,7 @@ public sealed class ChatBrowserTests
         var page = TestHost.RepositoryFile(Path.Combine("www", "chat.html"));
         // The zones of zones.json, with a one-line stand-in for the static file handler.
         await using var server = await WebSocketTestServer.StartAsync(o => o.MaxMessageBytes = 8192, endpoint: "chat", prefix: "/chat",
-            moreZones:
+            moreZones: _ =>
             [
                 TestServer.Zone("/chat.html", _ => ZoneResult.Respond(ZoneResponse.File(page, "text/html; charset=utf-8"))),
                 TestServer.Zone("/chat.js", _ => ZoneResult.Respond(ZoneResponse.File(Path.ChangeExtension(page, ".js"), "text/javascript; charset=utf-8"))),

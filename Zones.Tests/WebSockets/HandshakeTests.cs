@@ -108,7 +108,7 @@ public sealed class HandshakeTests
     public async Task With_NonUpgrade_Pass_a_plain_request_goes_on_to_the_next_zone()
     {
         await using var server = await WebSocketTestServer.StartAsync(o => o.NonUpgrade = "Pass",
-            moreZones: [TestServer.Zone("/", _ => ZoneResult.Respond(ZoneResponse.Text("next zone")))]);
+            moreZones: _ => [TestServer.Zone("/", _ => ZoneResult.Respond(ZoneResponse.Text("next zone")))]);
         using var http = server.Server.CreateClient();
         Assert.Equal("next zone", await http.GetStringAsync("/ws"));
         await using var client = await RawWebSocket.ConnectAsync(server.Port);

@@ -8,7 +8,8 @@ namespace Zones.Tests.WebSockets;
 
 /// <summary>
 /// A <see cref="TestServer"/> with a <c>websocket</c> zone (at /ws unless told) built the way the host builds
-/// it (DI, the built-in endpoints, the hub), plus any endpoints and zones a test adds.
+/// it (DI, the built-in endpoints, the hub), plus any endpoints and zones a test adds
+/// (<c>moreZones</c> is given the built services, for handlers that need them).
 /// </summary>
 public sealed class WebSocketTestServer : IAsyncDisposable
 {
@@ -23,7 +24,7 @@ public sealed class WebSocketTestServer : IAsyncDisposable
 
     public ServiceProvider Services { get; }
 
-    /// <summary>What the WebSocket code logged (category Zones.WebSockets).</summary>
+    /// <summary>What the server's code logged, every category from Debug up.</summary>
     public ListLoggerProvider Logs { get; }
 
     public IWebSocketHub Hub => Services.GetRequiredService<IWebSocketHub>();
@@ -36,7 +37,7 @@ public sealed class WebSocketTestServer : IAsyncDisposable
         Action<WebSocketZoneOptions>? configure = null,
         Action<IServiceCollection>? register = null,
         string endpoint = "echo",
-        IEnumerable<Zone>? moreZones = null,
+        Func<IServiceProvider, IEnumerable<Zone>>? moreZones = null,
         Action<ServerOptions>? server = null,
         string prefix = "/ws")
     {
@@ -52,7 +53,7 @@ public sealed class WebSocketTestServer : IAsyncDisposable
         var problems = options.Validate(new ZoneInfo(0, prefix, "websocket", null, "test")).ToList();
         if (problems.Count > 0) throw new InvalidOperationException(string.Join("; ", problems));
         var zones = new List<Zone> { Zone(prefix, options, services) };
-        zones.AddRange(moreZones ?? []);
+        zones.AddRange(moreZones?.Invoke(services) ?? []);
         var testServer = await TestServer.StartAsync(zones, server, services);
         return new WebSocketTestServer(testServer, services, logs);
     }
