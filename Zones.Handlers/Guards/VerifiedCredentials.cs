@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -32,11 +34,27 @@ internal sealed class VerifiedCredentials(int capacity = VerifiedCredentials.Def
 
     private static UInt128Pair KeyOf(in BasicCredentials credentials)
     {
-        // The user's length first, so "a" + "b:c" and "a:b" + "c" cannot collide.
-        var text = $"{credentials.User.Length}:{credentials.User}:{credentials.Password}";
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), digest);
-        return new UInt128Pair(BitConverter.ToUInt128(digest), BitConverter.ToUInt128(digest[16..]));
+        // "LENGTH:USER:PASSWORD" in UTF-8, the user's length first so "a" + "b:c" and "a:b" + "c"
+        // cannot collide; written into a stack or pooled buffer, since this runs on every request.
+        var (user, password) = (credentials.User, credentials.Password);
+        var most = 11 + 2 + Encoding.UTF8.GetMaxByteCount(user.Length + password.Length);
+        var rented = most > 512 ? ArrayPool<byte>.Shared.Rent(most) : null;
+        var text = rented ?? stackalloc byte[512];
+        try
+        {
+            user.Length.TryFormat(text, out var n, provider: CultureInfo.InvariantCulture);
+            text[n++] = (byte)':';
+            n += Encoding.UTF8.GetBytes(user, text[n..]);
+            text[n++] = (byte)':';
+            n += Encoding.UTF8.GetBytes(password, text[n..]);
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(text[..n], digest);
+            return new UInt128Pair(BitConverter.ToUInt128(digest), BitConverter.ToUInt128(digest[16..]));
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented, clearArray: true); // no password left in the shared pool
+        }
     }
 
     private readonly record struct UInt128Pair(UInt128 High, UInt128 Low);

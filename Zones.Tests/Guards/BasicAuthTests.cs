@@ -154,6 +154,19 @@ public sealed class BasicAuthTests
     }
 
     [Fact]
+    public void Verified_credentials_tell_apart_where_the_colon_falls_and_long_passwords_too()
+    {
+        var cache = new VerifiedCredentials();
+        var longPassword = new string('é', 400); // 800 bytes of UTF-8: past the stack buffer
+        cache.Add(new BasicCredentials("a", "b:c"));
+        cache.Add(new BasicCredentials("ana", longPassword));
+        Assert.False(cache.TryGet(new BasicCredentials("a:b", "c"), out _));
+        Assert.True(cache.TryGet(new BasicCredentials("ana", longPassword), out var user));
+        Assert.Equal("ana", user);
+        Assert.False(cache.TryGet(new BasicCredentials("ana", longPassword[..^1] + "e"), out _));
+    }
+
+    [Fact]
     public async Task An_unknown_user_costs_what_a_known_user_with_a_wrong_password_costs()
     {
         // Medians of interleaved tries, so a busy machine slows both alike. Without the
