@@ -39,7 +39,9 @@ public sealed record ZoneState
         }
     }
 
-    private readonly ImmutableList<KeyValuePair<string, string>> _responseHeaders = [];
+    // Not readonly: the With… methods below set it on their fresh copy, having checked only what
+    // they add (the rest was checked when it came in), instead of the init checking every field again.
+    private ImmutableList<KeyValuePair<string, string>> _responseHeaders = [];
 
     /// <summary>
     /// Header names the eventual response will not carry (a headers zone's Remove): left out of
@@ -64,16 +66,19 @@ public sealed record ZoneState
     /// <summary>A copy with one provisional response header set (replacing an earlier one of that name).</summary>
     public ZoneState WithResponseHeader(string name, string value)
     {
-        var list = ResponseHeaders.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
-        return this with { ResponseHeaders = list.Add(new(name, value)) };
+        HttpHeaders.Validate(name, value);
+        var copy = this with { };
+        copy._responseHeaders = _responseHeaders.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Add(new(name, value));
+        return copy;
     }
 
     /// <summary>A copy whose response will not carry <paramref name="name"/>, whoever set it so far (see <see cref="RemovedResponseHeaders"/>).</summary>
-    public ZoneState WithoutResponseHeader(string name) => this with
+    public ZoneState WithoutResponseHeader(string name)
     {
-        ResponseHeaders = ResponseHeaders.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)),
-        RemovedResponseHeaders = RemovedResponseHeaders.Add(name),
-    };
+        var copy = this with { RemovedResponseHeaders = RemovedResponseHeaders.Add(name) };
+        copy._responseHeaders = _responseHeaders.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+        return copy;
+    }
 
     /// <summary>The provisional value of a response header, or null.</summary>
     public string? ResponseHeader(string name)

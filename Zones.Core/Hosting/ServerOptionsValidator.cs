@@ -24,9 +24,19 @@ internal sealed class ServerOptionsValidator(ZoneFile zoneFile) : IValidateOptio
         problems.AddRange(TlsProblems(options));
         problems.AddRange(options.Limits.Validate().Select(p => "Server:" + p));
         if (options.ShutdownTimeout < TimeSpan.Zero) problems.Add("Server:ShutdownTimeout must not be negative, e.g. \"00:00:10\"");
+        if (AccessLogProblem(options.AccessLog) is { } accessLog) problems.Add(accessLog);
         return problems.Count == 0
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(problems.Select(p => $"{zoneFile.Path}: {p}"));
+    }
+
+    private static string? AccessLogProblem(string? path)
+    {
+        if (path is null || path == "-") return null;
+        if (path.Length == 0) return "Server:AccessLog is empty; give a file such as \"access.log\", \"-\" for standard output, or leave it out to log through Logging";
+        return Path.GetDirectoryName(path) is { Length: > 0 } folder && !Directory.Exists(folder)
+            ? $"Server:AccessLog: the folder {folder} does not exist; create it or give another path"
+            : null;
     }
 
     /// <summary>With an https:// listener, every certificate and authority must load now, so a bad file stops the start instead of the first handshake.</summary>

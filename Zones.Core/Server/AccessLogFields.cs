@@ -48,8 +48,7 @@ internal static class AccessLogFields
     public static string RequestLine(HttpRequest request)
     {
         var line = request.ToString();
-        var queryString = request.QueryString;
-        if (!queryString.Contains(TokenParameter, StringComparison.OrdinalIgnoreCase) && !queryString.Contains('%')) return line;
+        if (!MayHoldToken(request)) return line;
         var query = line.IndexOf('?');
         var end = line.LastIndexOf(' ');
         var hidden = new StringBuilder(line.Length);
@@ -62,5 +61,12 @@ internal static class AccessLogFields
             hidden.Append(isToken ? parameter[..(equals + 1)] + "***" : parameter);
         }
         return hidden.Append(line, end, line.Length - end).ToString();
+    }
+
+    /// <summary>False when the request line can be logged as it is: its query names no <c>access_token</c>, even percent-encoded.</summary>
+    public static bool MayHoldToken(HttpRequest request)
+    {
+        var queryString = request.QueryString;
+        return queryString.Contains(TokenParameter, StringComparison.OrdinalIgnoreCase) || queryString.Contains('%');
     }
 }

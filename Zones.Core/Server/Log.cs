@@ -42,6 +42,15 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Information, "{Remote} {User} \"{RequestLine}\" {Status} {Bytes} {Milliseconds:0.0}ms")]
     public static partial void Access(ILogger logger, string remote, string user, string requestLine, int status, long bytes, double milliseconds);
 
+    [LoggerMessage(16, LogLevel.Warning, "The access log fell behind: {Count} line(s) dropped")]
+    public static partial void AccessLogDropped(ILogger logger, long count);
+
+    [LoggerMessage(17, LogLevel.Warning, "Writing the access log failed; its lines are lost until a write succeeds")]
+    public static partial void AccessLogWriteFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(18, LogLevel.Information, "Writing the access log works again")]
+    public static partial void AccessLogRecovered(ILogger logger);
+
     [LoggerMessage(13, LogLevel.Warning, "Cleaning up after \"{RequestLine}\" failed")]
     public static partial void RequestCleanupFailed(ILogger logger, string requestLine, Exception exception);
 

@@ -24,6 +24,14 @@ public sealed class ServerOptions
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Where Zones writes the access log itself — a file, appended to (relative to zones.json), or
+    /// "-" for standard output — buffered and formatted off the request path, one line per
+    /// request with the time in front. Null (the default) sends each line through the logger as
+    /// category "Zones.Access" instead, where the Logging section decides about it.
+    /// </summary>
+    public string? AccessLog { get; set; }
+
+    /// <summary>
     /// The listeners a server binds, in order: one per <see cref="Urls"/> entry
     /// (http://127.0.0.1:8080 when there is none), then <see cref="Endpoints"/>. The server and
     /// the start-up check both go by it, so the check judges what will really be bound.
@@ -31,9 +39,10 @@ public sealed class ServerOptions
     internal List<EndpointOptions> Listeners() =>
         [.. (Urls.Count > 0 ? Urls : ["http://127.0.0.1:8080"]).Select(u => new EndpointOptions { Url = u }), .. Endpoints];
 
-    /// <summary>Makes every certificate and authority path absolute against <paramref name="folder"/>.</summary>
+    /// <summary>Makes every certificate and authority path, and the access log's, absolute against <paramref name="folder"/>.</summary>
     public void ResolvePaths(string folder)
     {
+        if (AccessLog is { Length: > 0 } log && log != "-") AccessLog = Path.GetFullPath(log, folder);
         Tls = Tls.ResolvedAgainst(folder);
         foreach (var endpoint in Endpoints)
         {

@@ -25,6 +25,7 @@ public sealed class ZoneServer : IAsyncDisposable
     private readonly List<Listener> _listeners = [];
     private ServerCertificates? _certificates;
     private AcmeCertificates? _acme;
+    private AccessLogWriter? _accessLog; // Options.AccessLog, opened by StartAsync
     private AcmeChallengeZone? _challengeZone;
     private readonly ILoggerFactory _loggerFactory;
     private readonly List<Task> _acceptLoops = [];
@@ -92,8 +93,14 @@ public sealed class ZoneServer : IAsyncDisposable
     /// </summary>
     internal void LogAccess(IPEndPoint? remote, HttpRequest? request, string? user, int status, long bytes, long? started)
     {
-        if (!AccessLogger.IsEnabled(LogLevel.Information)) return;
+        var file = _accessLog;
+        if (file is null && !AccessLogger.IsEnabled(LogLevel.Information)) return;
         var milliseconds = started is { } t ? System.Diagnostics.Stopwatch.GetElapsedTime(t).TotalMilliseconds : 0;
+        if (file is not null)
+        {
+            file.Add(new AccessRecord(DateTime.UtcNow, remote, request, user, status, bytes, milliseconds));
+            return;
+        }
         var requestLine = request is null ? "-" : AccessLogFields.RequestLine(request);
         Log.Access(AccessLogger, remote?.ToString() ?? "-", AccessLogFields.User(user), requestLine, status, bytes, milliseconds);
     }
@@ -103,14 +110,27 @@ public sealed class ZoneServer : IAsyncDisposable
 
     internal CancellationToken StoppingToken => _stopping.Token;
 
+    private AccessLogWriter OpenAccessLog(string path)
+    {
+        try
+        {
+            return AccessLogWriter.Open(path, Logger);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot open the access log {path}: {e.Message} Fix Server:AccessLog, or leave it out to log through Logging.", e);
+        }
+    }
+
     /// <summary>Binds every listener (Urls, or http://127.0.0.1:8080 when there are none, and Endpoints) and starts accepting; returns once they are bound.</summary>
-    /// <exception cref="IOException">An address is in use or cannot be bound; nothing stays bound.</exception>
+    /// <exception cref="IOException">An address is in use or cannot be bound, or the access log file cannot be opened; nothing stays bound.</exception>
     /// <exception cref="Tls.TlsConfigurationException">An https:// listener's certificate cannot be loaded or used.</exception>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
         var endpoints = Options.Listeners();
         try
         {
+            if (Options.AccessLog is { } accessLog) _accessLog = OpenAccessLog(accessLog);
             if (Options.Tls.Acme is { } acme) _acme = AcmeFor(acme, endpoints);
             if (endpoints.Any(e => ListenAddress.IsHttps(e.Url!))) (_certificates = new ServerCertificates(Options.Tls, Logger, acme: _acme)).Prepare();
             foreach (var endpoint in endpoints)
@@ -123,6 +143,7 @@ public sealed class ZoneServer : IAsyncDisposable
             _certificates?.Dispose();
             if (_acme is not null) _ = _acme.DisposeAsync().AsTask();
             _acme = null;
+            if (Interlocked.Exchange(ref _accessLog, null) is { } accessLog) _ = accessLog.DisposeAsync().AsTask();
             throw;
         }
 
@@ -281,6 +302,8 @@ public sealed class ZoneServer : IAsyncDisposable
         {
             _heartbeat?.Dispose();
             _certificates?.Dispose();
+            // Last: the connections cut above still log their lines.
+            if (Interlocked.Exchange(ref _accessLog, null) is { } accessLog) await accessLog.DisposeAsync();
         }
     }
 

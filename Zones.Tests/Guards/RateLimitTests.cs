@@ -10,7 +10,7 @@ namespace Zones.Tests.Guards;
 /// <summary>ratelimit: exact counts under a burst, Retry-After, other clients and users unaffected, the three algorithms, bounded memory under many addresses, idle clients forgotten, metrics.</summary>
 // Alone, after the parallel tests: the bounded-memory test reads the whole process's heap, which
 // other tests' servers and file caches grew by more than its bound while it ran (seen in full runs).
-[Collection(nameof(Static.AllocationSensitive))]
+[Collection(nameof(AllocationSensitive))]
 public sealed class RateLimitTests
 {
     private static string Zones(string options, string prefix = "/api") => $$"""

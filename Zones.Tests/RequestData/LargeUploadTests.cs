@@ -5,11 +5,7 @@ using Zones.RequestData;
 
 namespace Zones.Tests.RequestData;
 
-/// <summary>Runs alone: it measures the bytes the process allocates, which other tests running at the same time would add to.</summary>
-[CollectionDefinition(nameof(AllocationMeasuring), DisableParallelization = true)]
-public sealed class AllocationMeasuring;
-
-[Collection(nameof(AllocationMeasuring))]
+[Collection(nameof(AllocationSensitive))]
 public sealed class LargeUploadTests : IDisposable
 {
     private const int Size = 20 * 1024 * 1024;

@@ -153,7 +153,3 @@ public sealed class LargeFileTests : IDisposable
         return count;
     }
 }
-
-/// <summary>Tests that measure the whole process's allocations run alone, after the parallel ones.</summary>
-[CollectionDefinition(nameof(AllocationSensitive), DisableParallelization = true)]
-public sealed class AllocationSensitive;
