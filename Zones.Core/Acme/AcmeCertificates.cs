@@ -63,6 +63,13 @@ internal sealed partial class AcmeCertificates : IAsyncDisposable
     /// <summary>The certificate to serve now: the CA's, or the self-signed fallback until there is one.</summary>
     public IssuedCertificate Current => _current;
 
+    /// <summary>
+    /// Raised (on the renewal loop's thread) when <see cref="Current"/> becomes another
+    /// certificate, cached or newly issued, so the TLS side can build its handshake context
+    /// before the first handshake needs it.
+    /// </summary>
+    public event Action? CertificateChanged;
+
     /// <summary>The folder of this CA's files in CacheFolder.</summary>
     public string CacheFolder => _cache.Folder;
 
@@ -149,6 +156,7 @@ internal sealed partial class AcmeCertificates : IAsyncDisposable
             else
             {
                 _current = cached;
+                CertificateChanged?.Invoke();
                 LogUsingCached(_logger, _domainList, _cache.CertificatePath, cached.NotAfter, cached.RenewAt(_options.RenewWhenRemaining));
             }
         }
@@ -173,6 +181,7 @@ internal sealed partial class AcmeCertificates : IAsyncDisposable
         var issued = IssuedCertificate.FromPem(chainPem, keyPem);
         _cache.Store(chainPem, keyPem);
         _current = issued;
+        CertificateChanged?.Invoke();
         LogObtained(_logger, _domainList, issued.NotAfter, issued.RenewAt(_options.RenewWhenRemaining), _cache.CertificatePath);
     }
 

@@ -4,14 +4,21 @@ namespace Zones.Tls;
 
 /// <summary>
 /// The ACME certificate as handshakes need it: its <see cref="LoadedCertificate"/> (the chain
-/// context built once) is made again only when ACME has a new certificate, found by reference
-/// on the handshake that first sees it.
+/// context built once) is made again only when ACME has a new certificate, found by reference.
+/// A new one is prepared in the background as soon as ACME has it, so no handshake waits for its
+/// chain to be built (≈ 100 ms).
 /// </summary>
-internal sealed class AcmeEntry(AcmeCertificates source)
+internal sealed class AcmeEntry
 {
     private volatile Snapshot? _snapshot;
 
-    public AcmeCertificates Source { get; } = source;
+    public AcmeEntry(AcmeCertificates source)
+    {
+        Source = source;
+        source.CertificateChanged += () => Current.Prepare();
+    }
+
+    public AcmeCertificates Source { get; }
 
     public LoadedCertificate Current
     {

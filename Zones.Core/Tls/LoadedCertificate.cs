@@ -19,6 +19,9 @@ internal sealed class LoadedCertificate(X509Certificate2 leaf, X509Certificate2C
     /// <summary>A hash of the certificate and key files' bytes: the reload check compares it.</summary>
     public string ContentHash { get; } = contentHash;
 
+    /// <summary>True once <see cref="Context"/> has been built (by <see cref="Prepare"/> or a handshake).</summary>
+    public bool IsPrepared => _context.IsValueCreated;
+
     /// <summary>Builds <see cref="Context"/> on the thread pool, so the server's start does not wait for it.</summary>
     public LoadedCertificate Prepare()
     {

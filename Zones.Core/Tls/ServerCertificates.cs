@@ -47,6 +47,7 @@ internal sealed partial class ServerCertificates : IDisposable
     public void Prepare()
     {
         foreach (var entry in All()) entry.Current.Prepare();
+        _acme?.Current.Prepare(); // the fallback until ACME has one; each later one is prepared as it comes
     }
 
     /// <summary>True when at least one certificate is configured.</summary>

@@ -71,6 +71,25 @@ public sealed class AcmeCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task A_certificate_acme_takes_on_has_its_handshake_context_built_before_any_handshake()
+    {
+        var options = new AcmeOptions { Directory = "https://ca.test/dir", Domains = ["zones.example.com"], AcceptTermsOfService = true, CacheFolder = _folder };
+        var (chainPem, keyPem) = SelfSigned(["zones.example.com"], TimeSpan.FromDays(90));
+        new AcmeCache(_folder, new Uri(options.Directory)).Store(chainPem, keyPem);
+        var logs = new ListLoggerProvider();
+        await using var acme = new AcmeCertificates(options, [AcmeOptions.Http01], logs.CreateLogger("Zones.Acme"), handler: new RecordedCa());
+        var entry = new Zones.Tls.AcmeEntry(acme);
+        var fallback = entry.Current;
+
+        acme.Start(); // takes the cached certificate: what the first handshake would have had to build is built now
+        await logs.WaitForAsync(e => e.Message.StartsWith("ACME: using the cached certificate", StringComparison.Ordinal));
+        await Wait.UntilAsync(() => entry.Current.IsPrepared, "the cached certificate's context");
+        Assert.NotSame(fallback, entry.Current);
+        Assert.Equal(acme.Current.Leaf.Thumbprint, entry.Current.Leaf.Thumbprint);
+        Assert.False(fallback.IsPrepared); // nobody asked for the fallback's, and nothing built it
+    }
+
+    [Fact]
     public async Task A_cached_certificate_for_other_names_is_not_used()
     {
         var options = new AcmeOptions { Directory = "https://ca.test/dir", Domains = ["zones.example.com", "www.zones.example.com"], AcceptTermsOfService = true, CacheFolder = _folder, RetryDelay = TimeSpan.FromMinutes(5) };
