@@ -95,6 +95,9 @@ public sealed class SlowReaderTests : IDisposable
                 sockets.Add(socket);
                 await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: t\r\n\r\n"), SocketFlags.None);
             }
+            // Connected is not yet accepted: on a loaded machine the accept loop may still be taking
+            // them from the backlog, and a count below `count` must mean a cut, not a late accept.
+            await Wait.UntilAsync(() => server.Server.ConnectionCount == count, $"the server to accept all {count} connections");
             var allOpen = started.Elapsed;
             await whileTheyWait(server);
 
