@@ -64,6 +64,8 @@ internal sealed class FileCache(StaticFileOptions options)
     /// <summary>Drops the entry for a path that is gone or changed.</summary>
     public void Forget(string path)
     {
+        // Most calls are for paths never cached (folders, missing files, in every request that passes through): no lock for those.
+        if (!_entries.ContainsKey(path)) return;
         lock (_changing)
         {
             if (_entries.TryRemove(path, out var old)) Volatile.Write(ref _bytes, _bytes - old.ByteCount);

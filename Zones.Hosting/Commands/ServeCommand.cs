@@ -29,8 +29,12 @@ internal static class ServeCommand
     /// <summary>The host <paramref name="settings"/> ask for; <paramref name="configure"/> is applied to a zone file's host only.</summary>
     public static HostApplicationBuilder CreateBuilder(ServeSettings settings, Action<HostApplicationBuilder>? configure)
     {
-        if (settings.Url is { } url) CheckListen(url);
-        var urls = settings.Url is { } listen ? new[] { "--urls", listen } : [];
+        string[] urls = [];
+        if (settings.Url is { } url)
+        {
+            CheckListen(url);
+            urls = ["--urls", url];
+        }
         if (settings.ZoneFile is { } file)
         {
             var fromFile = ZonesHost.CreateBuilder(["--zones", file, .. urls]);
