@@ -32,7 +32,7 @@ public sealed class HttpRequest
     internal HttpRequest(in RequestHead head) => _head = head;
 
     /// <summary>
-    /// Makes this object the connection's next request (see Server/RequestReuse.cs). Every field
+    /// Makes this object the connection's next request (see RequestReuse.cs). Every field
     /// that belongs to one request is set here, so the next request sees nothing of the last —
     /// headers, query, cookies, form, body, trailers, connection facts. A field added to this
     /// class must be reset here too (a test lists the fields and fails on a new one).

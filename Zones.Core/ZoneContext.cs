@@ -41,7 +41,7 @@ public sealed class ZoneContext
     }
 
     /// <summary>
-    /// The connection's context for the next handler call (see Server/RequestReuse.cs): the state
+    /// The connection's context for the next handler call (see RequestReuse.cs): the state
     /// and zone change, the paths worked out from them are forgotten; services, tokens and
     /// connection are the connection's and stay.
     /// </summary>

@@ -22,7 +22,7 @@ public static class ZonePipeline
     // reuse: on a connection, its one context, reset for each handler call instead of a new one per call.
     internal static async ValueTask<(ZoneResult Result, ZoneState State)> RunAsync(
         ZoneTable table, ZoneState initial, IServiceProvider? services, CancellationToken requestAborted, CancellationToken serverStopping, IZoneConnection? connection,
-        Server.RequestReuse? reuse = null)
+        RequestReuse? reuse = null)
     {
         // Most requests never fork, so one state is carried without a list until a handler
         // offers alternatives.

@@ -8,7 +8,7 @@ namespace Zones.Tests.Server;
 
 /// <summary>
 /// A keep-alive connection resets its request, context and first state for the next request
-/// (Server/RequestReuse.cs). The security half: the next request sees nothing of the last —
+/// (RequestReuse.cs). The security half: the next request sees nothing of the last —
 /// headers, cookies, user, form, query, body, trailers. The rule half: a handler that kept the
 /// last request sees the next one; after a take-over nothing is reused.
 /// </summary>

@@ -1,7 +1,7 @@
 using System.Buffers;
 using Zones.Http;
 
-namespace Zones.Server;
+namespace Zones;
 
 /// <summary>
 /// What a keep-alive connection keeps from one request for the next, as Kestrel keeps its
