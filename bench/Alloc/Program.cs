@@ -31,11 +31,13 @@ async Task RunClientAsync()
     var buffer = new byte[64 * 1024];
     for (var sent = 0; sent < PerClient; sent += depth)
     {
-        await socket.SendAsync(batch);
+        // The Memory overloads: the byte[] ones are the ArraySegment overloads, which return a
+        // Task<int> (a Task per send, a ValueTaskSourceAsTask per receive) and count the client.
+        await socket.SendAsync(batch.AsMemory(), SocketFlags.None);
         // Each answer's body ends in the one '!' of "Hello, World!".
         for (var answered = 0; answered < depth;)
         {
-            var n = await socket.ReceiveAsync(buffer);
+            var n = await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None);
             if (n == 0) throw new IOException("the server closed the connection");
             answered += buffer.AsSpan(0, n).Count((byte)'!');
         }
