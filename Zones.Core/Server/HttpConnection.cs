@@ -290,5 +290,7 @@ internal sealed class HttpConnection : IZoneConnection
 
     int IZoneConnection.Buffered => _takeOver?.Buffered ?? 0;
 
+    int IZoneConnection.Peek(Span<byte> destination) => _takeOver?.Peek(destination) ?? 0;
+
     void IZoneConnection.Abort() => Lifetime.Abort();
 }

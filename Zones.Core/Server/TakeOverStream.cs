@@ -33,7 +33,6 @@ internal sealed class TakeOverStream(PipeReader input, Http1Output output) : Str
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_detached, this);
-        if (buffer.IsEmpty) return 0;
         ReadResult result;
         Volatile.Write(ref _reading, 1);
         try { result = await input.ReadAsync(cancellationToken); }
@@ -45,11 +44,38 @@ internal sealed class TakeOverStream(PipeReader input, Http1Output output) : Str
             if (_detached) throw new ObjectDisposedException(nameof(TakeOverStream), "The take-over stream was disposed while a read was waiting.");
             throw new OperationCanceledException("The read was cancelled by the server.");
         }
+        if (buffer.IsEmpty)
+        {
+            // A zero-byte read waits for bytes (or the end) and consumes nothing, as a socket's
+            // does: an idle handler waits with no buffer of its own, and no state machine of the
+            // protocol above it.
+            Volatile.Write(ref _buffered, (int)Math.Min(data.Length, int.MaxValue));
+            input.AdvanceTo(data.Start);
+            return 0;
+        }
         var take = (int)Math.Min(data.Length, buffer.Length);
         data.Slice(0, take).CopyTo(buffer.Span);
         Volatile.Write(ref _buffered, (int)Math.Min(data.Length - take, int.MaxValue));
         input.AdvanceTo(data.GetPosition(take));
         return take; // 0 only when the peer closed its side
+    }
+
+    /// <summary>
+    /// Copies bytes that can be read now into <paramref name="destination"/> without consuming
+    /// them; returns how many. <see cref="Buffered"/> is then exact: all the bytes that are here.
+    /// Not while a read waits (the pipe has one reader).
+    /// </summary>
+    public int Peek(Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_detached, this);
+        if (Volatile.Read(ref _reading) == 1) throw new InvalidOperationException("A read is waiting on the take-over stream.");
+        if (!input.TryRead(out var result)) return 0;
+        var data = result.Buffer;
+        var take = (int)Math.Min(data.Length, destination.Length);
+        data.Slice(0, take).CopyTo(destination);
+        Volatile.Write(ref _buffered, (int)Math.Min(data.Length, int.MaxValue));
+        input.AdvanceTo(data.Start);
+        return take;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
