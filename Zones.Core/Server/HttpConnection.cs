@@ -244,7 +244,7 @@ internal sealed class HttpConnection : IZoneConnection
         _server.Metrics.TakeOverStarted();
         _reuse.GiveUp(); // the handler may keep the request, its context and state: never reset them
         var request = state.Request;
-        var stream = _takeOver = new TakeOverStream(_input, _output);
+        var stream = _takeOver = new TakeOverStream(_input, _output, _ssl is null ? _socket : null);
         var context = new TakeOverContext(state, stream, this, _server.Services, _server.StoppingToken, Lifetime.Aborted);
         var end = TakeOverEnd.Close;
         try

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 
 namespace Zones.Server;
@@ -11,7 +12,15 @@ namespace Zones.Server;
 /// timed flush. When the handler is done it is detached, and a handler that kept a reference
 /// can no longer touch the connection.
 /// </summary>
-internal sealed class TakeOverStream(PipeReader input, Http1Output output) : Stream
+/// <remarks>
+/// <paramref name="socket"/> is given on a plain (not TLS) connection: a zero-byte read with
+/// nothing buffered then waits on the socket itself, which holds no state machine, pipe read or
+/// cancellation registration while it waits (TLS may hold decrypted bytes the socket no longer
+/// shows, so there it waits on the pipe). Such a wait ends when bytes arrive, the peer hangs up,
+/// or the connection is cut — not when the stream is disposed: whoever disposes it to stop a
+/// reader cuts the connection too.
+/// </remarks>
+internal sealed class TakeOverStream(PipeReader input, Http1Output output, Socket? socket = null) : Stream
 {
     private volatile bool _detached;
     private int _reading;  // 1 while a ReadAsync waits on the pipe
@@ -28,9 +37,25 @@ internal sealed class TakeOverStream(PipeReader input, Http1Output output) : Str
     /// <summary>Bytes that can be read without waiting, as of the last read (a lower bound: more may have arrived since).</summary>
     public int Buffered => Volatile.Read(ref _buffered);
 
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (!buffer.IsEmpty || socket is null) return ReadPipeAsync(buffer, cancellationToken);
+        ObjectDisposedException.ThrowIf(_detached, this);
+        if (input.TryRead(out var result))
+        {
+            var data = result.Buffer;
+            Volatile.Write(ref _buffered, (int)Math.Min(data.Length, int.MaxValue));
+            input.AdvanceTo(data.Start);
+            if (!data.IsEmpty || result.IsCompleted || result.IsCanceled) return ReadPipeAsync(buffer, cancellationToken);
+        }
+        // Nothing buffered: wait on the socket. Its own cached operation carries the wait, and
+        // the bytes stay in the kernel until the pipe reads them.
+        return socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, CancellationToken.None);
+    }
+
     // Pooled: a read that waits for the peer (every WebSocket message after a pause) allocates no state machine.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    private async ValueTask<int> ReadPipeAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_detached, this);
         ReadResult result;
@@ -69,7 +94,14 @@ internal sealed class TakeOverStream(PipeReader input, Http1Output output) : Str
     {
         ObjectDisposedException.ThrowIf(_detached, this);
         if (Volatile.Read(ref _reading) == 1) throw new InvalidOperationException("A read is waiting on the take-over stream.");
-        if (!input.TryRead(out var result)) return 0;
+        if (!input.TryRead(out var result))
+        {
+            // After a wait on the socket the bytes are still in the kernel: bring them into the
+            // pipe. They are there, so the read completes at once.
+            if (socket is null || socket.Available == 0) return 0;
+            var read = input.ReadAsync();
+            result = read.IsCompleted ? read.Result : read.AsTask().GetAwaiter().GetResult();
+        }
         var data = result.Buffer;
         var take = (int)Math.Min(data.Length, destination.Length);
         data.Slice(0, take).CopyTo(destination);

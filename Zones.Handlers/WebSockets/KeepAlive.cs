@@ -44,6 +44,8 @@ internal sealed class KeepAlive(WebSocketTransport transport, WebSocket socket, 
             {
                 Volatile.Write(ref _timedOut, 1);
                 socket.Abort();
+                // The connection too: the wait for the next frame is on the socket, and only that ends it.
+                transport.AbortConnection();
                 return;
             }
             else return;

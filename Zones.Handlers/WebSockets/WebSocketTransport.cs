@@ -82,6 +82,9 @@ internal sealed class WebSocketTransport(Stream inner, TakeOverContext takeOver)
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
+    /// <summary>Cuts the TCP connection (a peer taken for dead).</summary>
+    public void AbortConnection() => takeOver.Abort();
+
     /// <summary>Waits until bytes have arrived (or the input ended), reading none: a zero-byte read of the connection.</summary>
     public ValueTask<int> WaitForInputAsync(CancellationToken cancellationToken) => inner.ReadAsync(Memory<byte>.Empty, cancellationToken);
 
