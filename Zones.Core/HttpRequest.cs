@@ -11,9 +11,17 @@ namespace Zones;
 /// query, cookies, form. Immutable for handlers; a handler that wants to rewrite the path
 /// changes its <see cref="ZoneState"/>, not the request.
 /// </summary>
+/// <remarks>
+/// Valid until the request ends: its response sent, or its take-over returned. Do not keep it
+/// (or its <see cref="Headers"/>, or a <see cref="ZoneState"/> or <see cref="ZoneContext"/> that
+/// holds it) past that — in a field, a cache or a task still running: once a response has been
+/// sent, a keep-alive connection resets this same object for its next request, whose headers,
+/// query and body it then shows. Copy what must outlive the request (strings are safe to keep).
+/// A request that was taken over is never reused.
+/// </remarks>
 public sealed class HttpRequest
 {
-    private readonly RequestHead _head;
+    private RequestHead _head;
     private HttpHeaders? _trailers;
     private IReadOnlyList<QualityValue>? _accept, _acceptEncoding, _acceptLanguage;
     private ParameterList? _query;
@@ -22,6 +30,27 @@ public sealed class HttpRequest
     private List<IAsyncDisposable>? _disposables;
 
     internal HttpRequest(in RequestHead head) => _head = head;
+
+    /// <summary>
+    /// Makes this object the connection's next request (see RequestReuse.cs). Every field
+    /// that belongs to one request is set here, so the next request sees nothing of the last —
+    /// headers, query, cookies, form, body, trailers, connection facts. A field added to this
+    /// class must be reset here too (a test lists the fields and fails on a new one).
+    /// </summary>
+    internal void Reset(in RequestHead head)
+    {
+        _head = head;
+        _trailers?.Clear();
+        _accept = _acceptEncoding = _acceptLanguage = null;
+        _query = _cookies = null;
+        _form = null;
+        _disposables = null; // EndAsync has disposed them
+        RemoteEndPoint = LocalEndPoint = null;
+        IsHttps = false;
+        ClientCertificate = null;
+        ConnectionId = 0;
+        Body = Stream.Null;
+    }
 
     /// <summary>Parses a complete request head; for requests made without a connection (tests, tools).</summary>
     internal static HttpRequest Parse(ReadOnlySpan<byte> head) => new(RequestHeadParser.Parse(head));

@@ -9,6 +9,11 @@ namespace Zones;
 /// stopping (finish politely, e.g. close a WebSocket with 1001) and the connection is gone or
 /// being cut (stop now).
 /// </summary>
+/// <remarks>
+/// A request that was taken over is never reused: its <see cref="HttpRequest"/>, state and
+/// <see cref="ZoneContext"/> stay as they are for as long as the handler holds them, even after it
+/// hands the connection back with <see cref="TakeOverEnd.ContinueHttp"/>.
+/// </remarks>
 public sealed class TakeOverContext
 {
     private readonly IZoneConnection _connection;

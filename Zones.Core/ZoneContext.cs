@@ -5,6 +5,13 @@ namespace Zones;
 /// zone's view of the path — <see cref="Prefix"/>, <see cref="Suffix"/> and, when the zone has a
 /// root, <see cref="FsPath"/> — as Wibble's handlers get prefix, suffix and fspath.
 /// </summary>
+/// <remarks>
+/// Valid while its handler runs, and for the handler that answers, until its response has been
+/// sent (a body written by a callback may use it) or its take-over has returned. Do not keep it
+/// past that: a connection gives the same object, reset, to the next handler of the request and
+/// to the handlers of its next request (see <see cref="HttpRequest"/> for the rule). Copy the
+/// values you need, or keep the <see cref="State"/> within the request.
+/// </remarks>
 public sealed class ZoneContext
 {
     private string? _suffix;
@@ -33,14 +40,29 @@ public sealed class ZoneContext
         ServerStopping = serverStopping;
     }
 
+    /// <summary>
+    /// The connection's context for the next handler call (see RequestReuse.cs): the state
+    /// and zone change, the paths worked out from them are forgotten; services, tokens and
+    /// connection are the connection's and stay.
+    /// </summary>
+    internal ZoneContext Reset(ZoneState state, Zone zone)
+    {
+        State = state;
+        Zone = zone;
+        _suffix = null;
+        _fsPath = null;
+        _fsPathDone = false;
+        return this;
+    }
+
     /// <summary>The state this handler decides about; a handler changes it only by returning a copy through <see cref="ZoneResult.Next(ZoneState[])"/>.</summary>
-    public ZoneState State { get; }
+    public ZoneState State { get; private set; }
 
     /// <summary>The request, as it arrived (the state's <see cref="ZoneState.Path"/> may differ from <see cref="HttpRequest.Path"/> after a rewrite).</summary>
     public HttpRequest Request => State.Request;
 
     /// <summary>The zone the handler serves: prefix, root and name.</summary>
-    public Zone Zone { get; }
+    public Zone Zone { get; private set; }
 
     /// <summary>The path being matched (the state's, possibly rewritten by an earlier handler).</summary>
     public string Path => State.Path;

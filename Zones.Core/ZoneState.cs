@@ -19,7 +19,11 @@ public sealed record ZoneState
         Path = request.Path;
     }
 
-    /// <summary>The request this state belongs to; every alternative of it shares the same one.</summary>
+    /// <summary>
+    /// The request this state belongs to; every alternative of it shares the same one. Valid until
+    /// the request ends, like the request itself: a state kept past that shows, through this, the
+    /// connection's next request (see <see cref="HttpRequest"/>).
+    /// </summary>
     public HttpRequest Request { get; }
 
     /// <summary>The path zones match against; starts as the request path, handlers may rewrite it.</summary>

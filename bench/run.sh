@@ -5,7 +5,8 @@
 # turn (the order alternates between rounds), and prints one table of medians with the ratios
 # Zones / Kestrel and Zones / nginx. Writes bench/results.md. Stops every process it started.
 # Environment: DURATION (seconds per wrk/echo run, default 6), CONNS (wrk connections, 64),
-# IDLE (idle WebSocket connections, 10000), TESTS (space-separated subset), OUT (the report file),
+# IDLE (idle connections for ws-idle-mem and http-idle-mem — WebSockets, and keep-alive HTTP
+# connections after one request each — 10000), TESTS (space-separated subset), OUT (the report file),
 # PROFILES (the wrk load shapes: "t2c64" — CONNS connections on two wrk threads — and "t1c32",
 # one thread and 32 connections, which leaves a core to the server; each wrk test runs in each,
 # the second named TEST@t1c32).
@@ -16,7 +17,7 @@ OUT=${OUT:-bench/results.md}
 DURATION=${DURATION:-6}
 CONNS=${CONNS:-64}
 IDLE=${IDLE:-10000}
-ALL_TESTS="plaintext pipelined conn-per-request static-1k static-mix static-10m ws-echo ws-idle-mem tls-plaintext tls-static-1k tls-static-10m tls-ws-echo tls-handshakes startup startup-aot"
+ALL_TESTS="plaintext pipelined conn-per-request static-1k static-mix static-10m ws-echo ws-idle-mem http-idle-mem tls-plaintext tls-static-1k tls-static-10m tls-ws-echo tls-handshakes startup startup-aot"
 TESTS=${TESTS:-$ALL_TESTS}
 PROFILES=${PROFILES:-t2c64 t1c32}
 WRK_TESTS=" plaintext pipelined conn-per-request static-1k static-mix static-10m tls-plaintext tls-static-1k tls-static-10m tls-handshakes "
@@ -127,6 +128,23 @@ wrk_rps() { # url [wrk options…]
   wrk "${WRK_SHAPE[@]}" --timeout 30s -d"${DURATION}s" "${@:2}" "$1" 2>/dev/null | awk '/Requests\/sec/ {print $2}'
 }
 
+idle_mem() { # client command… → KiB of server RSS per connection the client holds idle
+  local before after fifo="$WORK/idle.fifo"
+  sleep 1; before=$(python3 bench/tools.py rss "$SERVER_PID")
+  rm -f "$fifo"; mkfifo "$fifo"
+  "$@" <"$fifo" >"$WORK/idle.out" 2>&1 &
+  local load=$!
+  exec 9>"$fifo"
+  for _ in $(seq 1 600); do grep -q ready "$WORK/idle.out" 2>/dev/null && break; sleep 0.1; done
+  sleep 3; after=$(python3 bench/tools.py rss "$SERVER_PID")
+  exec 9>&-; wait "$load" 2>/dev/null || true
+  if grep -q "ready $IDLE" "$WORK/idle.out"; then
+    python3 -c "print(f'{($after - $before) / $IDLE:.2f}')"
+  else
+    echo nan; cat "$WORK/idle.out" >&2
+  fi
+}
+
 measure() { # test[@profile] server → prints one number
   local port; port=$(port_of "$2")
   local tls; tls=$(tls_port_of "$2")
@@ -151,21 +169,8 @@ measure() { # test[@profile] server → prints one number
     ws-echo)
       $WSLOAD echo "ws://127.0.0.1:$port/ws" 16 128 2 >/dev/null 2>&1 || true
       $WSLOAD echo "ws://127.0.0.1:$port/ws" 64 128 "$DURATION" 2>/dev/null | awk '/messages/ {print $2}' ;;
-    ws-idle-mem)
-      local before after fifo="$WORK/idle.fifo"
-      sleep 1; before=$(python3 bench/tools.py rss "$SERVER_PID")
-      rm -f "$fifo"; mkfifo "$fifo"
-      $WSLOAD idle "ws://127.0.0.1:$port/ws" "$IDLE" <"$fifo" >"$WORK/idle.out" 2>&1 &
-      local load=$!
-      exec 9>"$fifo"
-      for _ in $(seq 1 600); do grep -q ready "$WORK/idle.out" 2>/dev/null && break; sleep 0.1; done
-      sleep 3; after=$(python3 bench/tools.py rss "$SERVER_PID")
-      exec 9>&-; wait "$load" 2>/dev/null || true
-      if grep -q "ready $IDLE" "$WORK/idle.out"; then
-        python3 -c "print(f'{($after - $before) / $IDLE:.2f}')"
-      else
-        echo nan; cat "$WORK/idle.out" >&2
-      fi ;;
+    ws-idle-mem) idle_mem $WSLOAD idle "ws://127.0.0.1:$port/ws" "$IDLE" ;;
+    http-idle-mem) idle_mem python3 bench/tools.py http-idle "$port" /plaintext "$IDLE" ;;
   esac
 }
 
@@ -199,7 +204,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 MACHINE="Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr), .NET SDK $(dotnet --version), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), nginx $(nginx -v 2>&1 | cut -d/ -f2).
-Settings: $ROUNDS rounds, ${DURATION}s per run after a 2 s warm-up, wrk -t2 -c$CONNS (TEST@t1c32: wrk -t1 -c32), pipelined: 16 requests per write, WebSocket echo 64 clients × 128-byte messages, idle memory at $IDLE connections (RSS delta / connections).
+Settings: $ROUNDS rounds, ${DURATION}s per run after a 2 s warm-up, wrk -t2 -c$CONNS (TEST@t1c32: wrk -t1 -c32), pipelined: 16 requests per write, WebSocket echo 64 clients × 128-byte messages, idle memory at $IDLE connections (RSS delta / connections; http-idle-mem: keep-alive connections that each sent one GET /plaintext and read its answer).
 Builds: throughput, memory and \`startup\` use \`dotnet build -c Release\` (JIT) for both; \`startup-aot\` uses \`dotnet publish -p:PublishAot=true\` for both. Kestrel is the \`dotnet new web\` builder (WebApplication.CreateBuilder) with /plaintext as raw middleware, UseStaticFiles and UseWebSockets.
 Command: \`bench/run.sh $ROUNDS\`" || true  # wrk -v exits 1; the line is still complete
 if [ "$TESTS" != "$ALL_TESTS" ]; then MACHINE="$MACHINE with TESTS=\"$TESTS\""; fi

@@ -60,6 +60,35 @@ def rss_kib(pid):
     print(total)
 
 
+def http_idle(port, path, count):
+    """Opens count keep-alive connections to 127.0.0.1:port, sends one GET path on each and reads
+    its whole response, prints "ready N", then holds them idle until stdin closes."""
+    import socket
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    held = []
+    for _ in range(int(count)):
+        s = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
+        s.sendall(request)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(65536)
+            if not chunk:
+                raise SystemExit("the server closed a connection before answering")
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        if " 200 " not in lines[0] + " ":
+            raise SystemExit("unexpected answer: " + lines[0])
+        length = next(int(l.split(":", 1)[1]) for l in lines[1:] if l.lower().startswith("content-length:"))
+        while len(body) < length:
+            body += s.recv(65536)
+        held.append(s)
+    print(f"ready {len(held)}", flush=True)
+    sys.stdin.read()
+    for s in held:
+        s.close()
+
+
 def report(results_file, out_md, machine):
     """results_file: lines 'test server value'. Prints a table of medians and ratios, writes markdown."""
     data = {}
@@ -78,10 +107,10 @@ def report(results_file, out_md, machine):
         if v == v:  # not NaN
             data.setdefault(test, {}).setdefault(server, []).append(v)
     units = {"plaintext": "req/s", "static-1k": "req/s", "static-10m": "req/s", "ws-echo": "msg/s",
-             "ws-idle-mem": "KiB/conn", "startup": "ms", "startup-aot": "ms",
+             "ws-idle-mem": "KiB/conn", "http-idle-mem": "KiB/conn", "startup": "ms", "startup-aot": "ms",
              "tls-plaintext": "req/s", "tls-static-1k": "req/s", "tls-static-10m": "req/s", "tls-ws-echo": "msg/s",
              "tls-handshakes": "handshakes/s", "pipelined": "req/s", "conn-per-request": "req/s", "static-mix": "req/s"}
-    better_low = {"ws-idle-mem", "startup", "startup-aot"}
+    better_low = {"ws-idle-mem", "http-idle-mem", "startup", "startup-aot"}
     rows = []
     header = "| test | unit | Zones | Kestrel | nginx | Zones / Kestrel | Zones / nginx | runs |"
     rows.append(header)
@@ -108,4 +137,5 @@ def report(results_file, out_md, machine):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"startup": startup, "startup-cpu": startup_cpu, "rss": lambda pid: rss_kib(int(pid)), "report": report}[cmd](*args)
+    {"startup": startup, "startup-cpu": startup_cpu, "rss": lambda pid: rss_kib(int(pid)), "report": report,
+     "http-idle": http_idle}[cmd](*args)

@@ -3,14 +3,23 @@ using System.Text;
 namespace Zones.Http;
 
 /// <summary>
-/// Per-connection memory of the previous request's header values. Clients repeat the same
-/// User-Agent, Host and Accept on every request of a keep-alive connection; reusing the string
-/// when the bytes match saves an allocation per header (Kestrel does the same).
+/// Per-connection memory of the previous request's header values and target. Clients repeat the
+/// same User-Agent, Host and Accept — and often the same target — on every request of a
+/// keep-alive connection; reusing the string when the bytes match saves an allocation per header
+/// (Kestrel does the same).
 /// </summary>
 internal sealed class HeaderValueCache
 {
     private readonly KeyValuePair<string, string>[] _entries = new KeyValuePair<string, string>[16];
     private int _next;
+    private string _target = "";
+
+    /// <summary>The request target as a string: the previous request's when the bytes are the same (the bytes are ASCII, checked by the parser).</summary>
+    public string Target(ReadOnlySpan<byte> target)
+    {
+        if (target.Length != _target.Length || !Ascii.Equals(target, _target)) _target = Encoding.ASCII.GetString(target);
+        return _target;
+    }
 
     public string Get(string name, ReadOnlySpan<byte> value)
     {

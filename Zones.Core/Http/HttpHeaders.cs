@@ -110,6 +110,18 @@ public sealed class HttpHeaders : IEnumerable<KeyValuePair<string, string>>
         return false;
     }
 
+    /// <summary>
+    /// Empties the list for the connection's next request head of <paramref name="expected"/>
+    /// fields, keeping its array unless it is too small or was grown large by an earlier head
+    /// (a connection should not hold a thousand-field array for the rest of its life).
+    /// </summary>
+    internal void Reuse(int expected)
+    {
+        if (_items.Length < expected || _items.Length > 32) _items = expected == 0 ? [] : new KeyValuePair<string, string>[expected];
+        else Array.Clear(_items, 0, _count);
+        _count = 0;
+    }
+
     internal void AddUnchecked(string name, string value)
     {
         if (_count == _items.Length)

@@ -11,15 +11,18 @@ namespace Zones.Http;
 internal static class RequestHeadParser
 {
     /// <summary>Parses a head that may span several buffer segments: one segment is parsed in place, several are copied once into a pooled buffer.</summary>
-    public static RequestHead Parse(in ReadOnlySequence<byte> head, HeaderValueCache? cache = null)
+    /// <param name="head">The head, request line to empty line.</param>
+    /// <param name="cache">The connection's strings of the previous request, or null.</param>
+    /// <param name="headers">A list to fill (emptied first: the connection's previous request's, see RequestReuse), or null for a new one.</param>
+    public static RequestHead Parse(in ReadOnlySequence<byte> head, HeaderValueCache? cache = null, HttpHeaders? headers = null)
     {
-        if (head.IsSingleSegment) return Parse(head.FirstSpan, cache);
+        if (head.IsSingleSegment) return Parse(head.FirstSpan, cache, headers);
         var length = (int)head.Length;
         var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             head.CopyTo(rented);
-            return Parse(rented.AsSpan(0, length), cache);
+            return Parse(rented.AsSpan(0, length), cache, headers);
         }
         finally
         {
@@ -27,14 +30,16 @@ internal static class RequestHeadParser
         }
     }
 
-    public static RequestHead Parse(ReadOnlySpan<byte> head, HeaderValueCache? cache = null)
+    public static RequestHead Parse(ReadOnlySpan<byte> head, HeaderValueCache? cache = null, HttpHeaders? headers = null)
     {
         var lineEnd = NextLine(head, out var line);
-        var (method, target, path, query, version, absoluteAuthority) = ParseRequestLine(line);
+        var (method, target, path, query, version, absoluteAuthority) = ParseRequestLine(line, cache);
         head = head[lineEnd..];
 
         // One field per line, less the blank line that ends the head: the list is allocated once, at its size.
-        var headers = new HttpHeaders(Math.Max(0, head.Count((byte)'\n') - 1));
+        var fields = Math.Max(0, head.Count((byte)'\n') - 1);
+        if (headers is null) headers = new HttpHeaders(fields);
+        else headers.Reuse(fields);
         while (true)
         {
             lineEnd = NextLine(head, out line);
@@ -58,7 +63,7 @@ internal static class RequestHeadParser
         return lf + 1;
     }
 
-    private static (string Method, string Target, string Path, string Query, HttpVersion Version, string? Authority) ParseRequestLine(ReadOnlySpan<byte> line)
+    private static (string Method, string Target, string Path, string Query, HttpVersion Version, string? Authority) ParseRequestLine(ReadOnlySpan<byte> line, HeaderValueCache? cache)
     {
         var sp1 = line.IndexOf((byte)' ');
         if (sp1 <= 0) throw BadHttpRequestException.Bad("The request line is malformed.");
@@ -78,7 +83,7 @@ internal static class RequestHeadParser
 
         var version = ParseVersion(versionBytes);
         var method = HttpMethods.Intern(methodBytes);
-        var target = Encoding.ASCII.GetString(targetBytes);
+        var target = cache is not null ? cache.Target(targetBytes) : Encoding.ASCII.GetString(targetBytes);
 
         string? authority = null;
         ReadOnlySpan<byte> pathAndQuery;

@@ -23,15 +23,15 @@ internal static class AccessLine
         Ascii(output, " ");
         Text(output, AccessLogFields.User(record.User));
         Ascii(output, " \"");
-        if (record.Request is not { } request) Ascii(output, "-");
-        else if (AccessLogFields.MayHoldToken(request)) Text(output, AccessLogFields.RequestLine(request));
+        if (record is not { Method: { } method, Target: { } target, Protocol: { } protocol }) Ascii(output, "-");
+        else if (AccessLogFields.MayHoldToken(target)) Text(output, AccessLogFields.RequestLine(method, target, protocol));
         else
         {
-            Text(output, request.Method);
+            Text(output, method);
             Ascii(output, " ");
-            Text(output, request.Target);
+            Text(output, target);
             Ascii(output, " ");
-            Ascii(output, request.Protocol);
+            Ascii(output, protocol);
         }
         Ascii(output, "\" ");
         span = output.GetSpan(64);

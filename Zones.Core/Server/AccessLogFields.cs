@@ -45,10 +45,13 @@ internal static class AccessLogFields
     /// replaced by "***": a log is no place for a credential. The name is judged percent-decoded,
     /// as the query parser (and so bearer) reads it: <c>access%5Ftoken=</c> is hidden too.
     /// </summary>
-    public static string RequestLine(HttpRequest request)
+    public static string RequestLine(HttpRequest request) => RequestLine(request.Method, request.Target, request.Protocol);
+
+    /// <inheritdoc cref="RequestLine(HttpRequest)"/>
+    public static string RequestLine(string method, string target, string protocol)
     {
-        var line = request.ToString();
-        if (!MayHoldToken(request)) return line;
+        var line = $"{method} {target} {protocol}";
+        if (!MayHoldToken(target)) return line;
         var query = line.IndexOf('?');
         var end = line.LastIndexOf(' ');
         var hidden = new StringBuilder(line.Length);
@@ -63,10 +66,12 @@ internal static class AccessLogFields
         return hidden.Append(line, end, line.Length - end).ToString();
     }
 
-    /// <summary>False when the request line can be logged as it is: its query names no <c>access_token</c>, even percent-encoded.</summary>
-    public static bool MayHoldToken(HttpRequest request)
+    /// <summary>False when the request line can be logged as it is: the query of <paramref name="target"/> (after its first '?', as the parser splits it) names no <c>access_token</c>, even percent-encoded.</summary>
+    public static bool MayHoldToken(string target)
     {
-        var queryString = request.QueryString;
-        return queryString.Contains(TokenParameter, StringComparison.OrdinalIgnoreCase) || queryString.Contains('%');
+        var question = target.IndexOf('?');
+        if (question < 0) return false;
+        var query = target.AsSpan(question + 1);
+        return query.Contains(TokenParameter, StringComparison.OrdinalIgnoreCase) || query.Contains('%');
     }
 }

@@ -50,6 +50,7 @@ internal sealed class Http1Output : IResponseSink
     /// The body is disposed however it ends. Returns the body bytes sent and whether the
     /// connection must close after it (a close-delimited or short body).
     /// </summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))] // once a request, awaited once, by the connection
     public async ValueTask<ResponseWritten> WriteResponseAsync(HttpRequest request, ZoneResponse response, ZoneState? state, bool keepAlive, bool flush, CancellationToken cancellationToken)
     {
         var body = response.Body;

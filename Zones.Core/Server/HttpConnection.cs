@@ -27,6 +27,7 @@ internal sealed class HttpConnection : IZoneConnection
     private readonly DisconnectWatch _watch;
     private readonly PipelinedBatch _batch;
     private readonly RequestHeadReader _heads;
+    private readonly RequestReuse _reuse;
     private HttpRequest? _watchable;     // the request whose zones are running, while they run
     private TakeOverStream? _takeOver;   // the stream of the take-over in progress
     private bool _lingerOnClose;
@@ -50,7 +51,8 @@ internal sealed class HttpConnection : IZoneConnection
         _body = new RequestBodyReader(new BodyInput(_input, server.Options.Limits, _output, _deadlines, Lifetime));
         _watch = new DisconnectWatch(_input, Lifetime.CancelAborted);
         _batch = new PipelinedBatch(_input, _output, Lifetime);
-        _heads = new RequestHeadReader(_input, _batch, server.Options.Limits, _deadlines, Lifetime, server.Logger, id, RemoteEndPoint);
+        _reuse = new RequestReuse(server.Services, Lifetime.Aborted, server.StoppingToken, this);
+        _heads = new RequestHeadReader(_input, _batch, _reuse, server.Options.Limits, _deadlines, Lifetime, server.Logger, id, RemoteEndPoint);
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
         LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
     }
@@ -124,6 +126,10 @@ internal sealed class HttpConnection : IZoneConnection
     // ---- one request ----------------------------------------------------------------------
 
     /// <summary>Runs the zones for <paramref name="request"/> and sends their answer (or runs the take-over); true when the connection can carry another request.</summary>
+    // Pooled, as the methods below it that run once a request: a handler that awaits something
+    // makes each of them wait, and a fresh box each (about 240 B) would be most of what the request
+    // allocates. Each is awaited once, by its one caller, as pooling requires.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ServeAsync(HttpRequest request)
     {
         var started = Stopwatch.GetTimestamp();
@@ -172,12 +178,13 @@ internal sealed class HttpConnection : IZoneConnection
         return await FinishAsync(request, response, responder, mustClose, started);
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(ZoneResult, ZoneState)> RunZonesAsync(HttpRequest request)
     {
         _watchable = request;
         try
         {
-            var zones = ZonePipeline.RunAsync(_server.Table, new ZoneState(request), _server.Services, Lifetime.Aborted, _server.StoppingToken, this);
+            var zones = ZonePipeline.RunAsync(_server.Table, _reuse.FirstState(request), _server.Services, Lifetime.Aborted, _server.StoppingToken, this, _reuse);
             return request.HasBody ? await zones : await _batch.WhileWaitingAsync(zones);
         }
         finally
@@ -189,6 +196,7 @@ internal sealed class HttpConnection : IZoneConnection
     }
 
     /// <summary>Sends the response, then decides whether the connection can carry another request.</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FinishAsync(HttpRequest request, ZoneResponse response, ZoneState? responder, bool mustClose, long started)
     {
         var limits = Limits;
@@ -240,6 +248,7 @@ internal sealed class HttpConnection : IZoneConnection
     private async ValueTask<bool> RunTakeOverAsync(ZoneState state, Func<TakeOverContext, Task<TakeOverEnd>> run, long started)
     {
         _server.Metrics.TakeOverStarted();
+        _reuse.GiveUp(); // the handler may keep the request, its context and state: never reset them
         var request = state.Request;
         var stream = _takeOver = new TakeOverStream(_input, _output);
         var context = new TakeOverContext(state, stream, this, _server.Services, _server.StoppingToken, Lifetime.Aborted);

@@ -22,13 +22,19 @@ internal sealed class PipelinedBatch(PipeReader input, Http1Output output, Conne
     }
 
     /// <summary>The connection's read: buffered input when there is some, otherwise the batch goes out first and then it waits.</summary>
-    public async ValueTask<ReadResult> ReadAsync()
+    // Not async itself: with nothing to flush (every request not pipelined) the pipe's own
+    // ValueTask is returned as it is, so waiting for the next request allocates no state machine.
+    public ValueTask<ReadResult> ReadAsync()
     {
-        if (output.HasUnflushed)
-        {
-            if (input.TryRead(out var ready)) return ready;
-            await output.FlushAsync(lifetime.Aborted);
-        }
+        if (!output.HasUnflushed) return input.ReadAsync();
+        if (input.TryRead(out var ready)) return new(ready);
+        return FlushThenReadAsync();
+    }
+
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReadResult> FlushThenReadAsync()
+    {
+        await output.FlushAsync(lifetime.Aborted);
         return await input.ReadAsync();
     }
 
@@ -38,6 +44,7 @@ internal sealed class PipelinedBatch(PipeReader input, Http1Output output, Conne
     /// Continue, and a take-over writes only after the zones return). A failed write aborts the
     /// connection, which the zones see through their cancellation token.
     /// </summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))] // awaited once, by the connection
     public async ValueTask<T> WhileWaitingAsync<T>(ValueTask<T> zones)
     {
         if (!zones.IsCompleted && output.HasUnflushed)

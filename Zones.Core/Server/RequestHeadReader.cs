@@ -11,7 +11,7 @@ namespace Zones.Server;
 /// scans for its end within the limits, parses it, and tells a quiet end (closed or idle between
 /// requests, or stopping) from a broken one (408, 400).
 /// </summary>
-internal sealed class RequestHeadReader(PipeReader input, PipelinedBatch batch, ServerLimits limits, ConnectionDeadlines deadlines, ConnectionLifetime lifetime, ILogger logger, long connectionId, EndPoint? remote)
+internal sealed class RequestHeadReader(PipeReader input, PipelinedBatch batch, RequestReuse reuse, ServerLimits limits, ConnectionDeadlines deadlines, ConnectionLifetime lifetime, ILogger logger, long connectionId, EndPoint? remote)
 {
     private readonly HeaderValueCache _headerCache = new();
     private HeadScanner _scanner;
@@ -66,7 +66,7 @@ internal sealed class RequestHeadReader(PipeReader input, PipelinedBatch batch, 
                 }
                 if (complete)
                 {
-                    try { return new HttpRequest(RequestHeadParser.Parse(buffer.Slice(_scanner.HeadStart, headEnd - _scanner.HeadStart), _headerCache)); }
+                    try { return reuse.Next(buffer.Slice(_scanner.HeadStart, headEnd - _scanner.HeadStart), _headerCache); }
                     finally { input.AdvanceTo(buffer.GetPosition(headEnd)); }
                 }
 

@@ -98,7 +98,7 @@ public sealed class ZoneServer : IAsyncDisposable
         var milliseconds = started is { } t ? System.Diagnostics.Stopwatch.GetElapsedTime(t).TotalMilliseconds : 0;
         if (file is not null)
         {
-            file.Add(new AccessRecord(DateTime.UtcNow, remote, request, user, status, bytes, milliseconds));
+            file.Add(new AccessRecord(DateTime.UtcNow, remote, request?.Method, request?.Target, request?.Protocol, user, status, bytes, milliseconds));
             return;
         }
         var requestLine = request is null ? "-" : AccessLogFields.RequestLine(request);

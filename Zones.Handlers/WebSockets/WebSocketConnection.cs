@@ -17,23 +17,25 @@ public sealed class WebSocketConnection
 
     private readonly WebSocket _socket;
     private readonly SendQueue _queue;
-    private readonly CancellationTokenSource _lifetime;
+    private readonly TakeOverContext _takeOver; // its ConnectionAborted is this connection's lifetime; no CancellationTokenSource of our own
     private readonly TimeSpan _closeTimeout;
-    private readonly object _groupsGate = new();
+    private Timer? _closeTimer;                 // only while a closing handshake runs
+    private int _terminated;
+    private readonly object _gate = new(); // the groups and the close timer
     private List<string>? _groups;
     private Dictionary<string, object?>? _items;
     private int _closeStarted;
 
-    internal WebSocketConnection(string endpoint, HttpRequest request, WebSocket socket, bool compressed, WebSocketZoneOptions options, CancellationToken connectionAborted)
+    internal WebSocketConnection(string endpoint, WebSocket socket, bool compressed, WebSocketZoneOptions options, TakeOverContext takeOver)
     {
         Id = Interlocked.Increment(ref s_nextId);
         Endpoint = endpoint;
-        Request = request;
+        Request = takeOver.Request;
         IsCompressed = compressed;
         _socket = socket;
+        _takeOver = takeOver;
         _closeTimeout = options.CloseTimeout;
-        _lifetime = CancellationTokenSource.CreateLinkedTokenSource(connectionAborted);
-        _queue = new SendQueue(socket, options.SendQueueLimit, OnSendQueueOverflow, _lifetime.Token);
+        _queue = new SendQueue(socket, options.SendQueueLimit, OnSendQueueOverflow, takeOver.ConnectionAborted);
     }
 
     /// <summary>Unique in this process, increasing.</summary>
@@ -72,7 +74,7 @@ public sealed class WebSocketConnection
     /// <summary>The hub groups this connection is in.</summary>
     public IReadOnlyList<string> Groups
     {
-        get { lock (_groupsGate) return _groups is null ? [] : [.. _groups]; }
+        get { lock (_gate) return _groups is null ? [] : [.. _groups]; }
     }
 
     /// <summary>The value of a query parameter (percent-decoded, '+' as space), or null.</summary>
@@ -126,9 +128,13 @@ public sealed class WebSocketConnection
     public Task CloseAsync(WebSocketCloseStatus status, string? reason = null) => CloseAsync((int)status, reason);
 
     /// <summary>Cuts the connection without a closing handshake.</summary>
+    /// <remarks>
+    /// The TCP connection is cut at once, so a send stuck on a client that stopped reading fails
+    /// now instead of holding on. Nothing happens once the connection has ended.
+    /// </remarks>
     public void Abort()
     {
-        try { _lifetime.Cancel(); } catch (ObjectDisposedException) { }
+        if (Volatile.Read(ref _terminated) == 0) _takeOver.Abort();
     }
 
     /// <summary>"WebSocket #7 (chat, 127.0.0.1:51234)", for logs.</summary>
@@ -138,7 +144,11 @@ public sealed class WebSocketConnection
 
     internal WebSocket Socket => _socket;
 
-    internal CancellationToken Lifetime => _lifetime.Token;
+    /// <summary>Cancelled when the connection is cut: by <see cref="Abort"/>, the close timeout, the server, or the client leaving.</summary>
+    internal CancellationToken Lifetime => _takeOver.ConnectionAborted;
+
+    /// <summary>The stop signal of the server this connection came through.</summary>
+    internal CancellationToken ServerStopping => _takeOver.ServerStopping;
 
     /// <summary>The status of the close this side started (by CloseAsync, a limit, shutdown), if any.</summary>
     internal (WebSocketCloseStatus Status, string? Description)? LocalClose { get; private set; }
@@ -149,7 +159,7 @@ public sealed class WebSocketConnection
         if (Interlocked.Exchange(ref _closeStarted, 1) == 0)
         {
             LocalClose = (status, description);
-            try { _lifetime.CancelAfter(_closeTimeout); } catch (ObjectDisposedException) { }
+            StartCloseTimer();
         }
         return _queue.CloseAsync(status, description, dropWaiting);
     }
@@ -157,10 +167,7 @@ public sealed class WebSocketConnection
     /// <summary>Answers the peer's close frame with the same code (the runtime reports an empty close frame as 1000, so that is what an empty one gets back).</summary>
     internal Task EchoClose(WebSocketCloseStatus status)
     {
-        if (Interlocked.Exchange(ref _closeStarted, 1) == 0)
-        {
-            try { _lifetime.CancelAfter(_closeTimeout); } catch (ObjectDisposedException) { }
-        }
+        if (Interlocked.Exchange(ref _closeStarted, 1) == 0) StartCloseTimer();
         return _queue.CloseAsync(status, null, dropWaiting: false);
     }
 
@@ -171,13 +178,24 @@ public sealed class WebSocketConnection
 
     internal void Terminate()
     {
+        Volatile.Write(ref _terminated, 1);
         _queue.Terminate();
-        _lifetime.Dispose();
+        lock (_gate) _closeTimer?.Dispose();
+    }
+
+    /// <summary>The closing handshake gets CloseTimeout; then the connection is cut. One timer per close, none while open.</summary>
+    private void StartCloseTimer()
+    {
+        lock (_gate)
+        {
+            if (Volatile.Read(ref _terminated) == 1) return;
+            _closeTimer = new Timer(static c => ((WebSocketConnection)c!).Abort(), this, _closeTimeout, Timeout.InfiniteTimeSpan);
+        }
     }
 
     internal bool AddGroup(string group)
     {
-        lock (_groupsGate)
+        lock (_gate)
         {
             _groups ??= [];
             if (_groups.Contains(group)) return false;
@@ -188,7 +206,7 @@ public sealed class WebSocketConnection
 
     internal bool RemoveGroup(string group)
     {
-        lock (_groupsGate) return _groups?.Remove(group) ?? false;
+        lock (_gate) return _groups?.Remove(group) ?? false;
     }
 
     private void OnSendQueueOverflow() =>

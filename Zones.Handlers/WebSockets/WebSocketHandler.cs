@@ -50,6 +50,6 @@ public sealed class WebSocketHandler : IZoneHandler
         if (outcome.Rejection is { } rejection) return ZoneResult.Respond(rejection);
 
         var session = new WebSocketSession(_options.Endpoint, _endpoint, _hub, _options, outcome.Accepted!, _logger);
-        return ZoneResult.TakeOver(session.RunAsync);
+        return ZoneResult.TakeOver((Func<TakeOverContext, Task<TakeOverEnd>>)session.RunAsync);
     }
 }

@@ -16,6 +16,9 @@ public sealed class WebSocketHub : IWebSocketHub
     // Membership changes take this lock so that a group emptied by one connection leaving is not
     // dropped while another joins it; sends only read, without it.
     private readonly object _membership = new();
+    // The stop signals already watched (one per server using this hub; usually one): a server
+    // stopping closes its connections through one registration, not one per connection.
+    private readonly List<CancellationToken> _stopsWatched = [];
 
     /// <summary>A hub for this process; with a <paramref name="backplane"/>, group messages also reach the other instances.</summary>
     public WebSocketHub(IWebSocketBackplane? backplane = null)
@@ -80,10 +83,39 @@ public sealed class WebSocketHub : IWebSocketHub
         if (_groups.TryGetValue(group, out var set)) SendAll(set, type, data, null);
     }
 
-    internal void Add(WebSocketConnection connection)
+    /// <summary>Registers an open connection; when <paramref name="serverStopping"/> fires, it is closed with 1001.</summary>
+    internal void Add(WebSocketConnection connection, CancellationToken serverStopping)
     {
-        lock (_membership) _endpoints.GetOrAdd(connection.Endpoint, _ => new())[connection.Id] = connection;
+        var watch = false;
+        lock (_membership)
+        {
+            _endpoints.GetOrAdd(connection.Endpoint, _ => new())[connection.Id] = connection;
+            if (serverStopping.CanBeCanceled && !_stopsWatched.Contains(serverStopping))
+            {
+                _stopsWatched.Add(serverStopping);
+                watch = true;
+            }
+        }
+        // Registered outside the lock: a token already cancelled runs the callback at once, and it takes the lock.
+        if (watch) serverStopping.UnsafeRegister(static (state, token) => ((WebSocketHub)state!).OnServerStopping(token), this);
+        // A stop that began before this connection was listed: the sweep may have missed it.
+        if (serverStopping.IsCancellationRequested) CloseForShutdown(connection);
     }
+
+    /// <summary>A server using this hub stops: each of its connections is asked to close (1001).</summary>
+    private void OnServerStopping(CancellationToken token)
+    {
+        WebSocketConnection[] open;
+        lock (_membership)
+        {
+            _stopsWatched.Remove(token);
+            open = [.. _endpoints.Values.SelectMany(set => set.Values).Where(c => c.ServerStopping == token)];
+        }
+        foreach (var connection in open) CloseForShutdown(connection);
+    }
+
+    private static void CloseForShutdown(WebSocketConnection connection) =>
+        _ = connection.BeginClose(WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down.", dropWaiting: false);
 
     internal void Remove(WebSocketConnection connection)
     {

@@ -12,7 +12,9 @@ namespace Zones.Handlers.WebSockets;
 internal sealed class WebSocketSession(
     string endpointName, WebSocketEndpoint endpoint, WebSocketHub hub, WebSocketZoneOptions options, AcceptedHandshake handshake, ILogger logger)
 {
-    public async Task RunAsync(TakeOverContext takeOver)
+    // One async method from the 101 to the end: an idle WebSocket holds a single state machine of
+    // its own (plus the runtime's receive chain), not one per stage.
+    public async Task<TakeOverEnd> RunAsync(TakeOverContext takeOver)
     {
         await takeOver.WriteResponseHeadAsync(101, handshake.ResponseHeaders, takeOver.ConnectionAborted);
         var transport = new WebSocketTransport(takeOver.Stream);
@@ -26,26 +28,73 @@ internal sealed class WebSocketSession(
                 : Timeout.InfiniteTimeSpan,
             DangerousDeflateOptions = handshake.Deflate,
         });
-        var connection = new WebSocketConnection(endpointName, takeOver.Request, socket, handshake.Deflate is not null, options, takeOver.ConnectionAborted);
+        var connection = new WebSocketConnection(endpointName, socket, handshake.Deflate is not null, options, takeOver);
         WebSocketLog.Opened(logger, connection.Id, endpointName, takeOver.Request.RemoteEndPoint?.ToString() ?? "-", handshake.SubProtocol ?? "-", connection.IsCompressed);
 
         (WebSocketCloseStatus Status, string? Description) end;
-        hub.Add(connection);
+        // The hub closes its connections with 1001 when the server stops (one registration for all of them).
+        hub.Add(connection, takeOver.ServerStopping);
+        var buffer = new MessageBuffer(options.MaxMessageBytes);
         try
         {
-            using (takeOver.ServerStopping.Register(static c => ((WebSocketConnection)c!).BeginClose(
-                WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down.", dropWaiting: false), connection))
-            // The close handshake ran out of time, or someone called Abort: cut the TCP connection,
-            // so a send stuck on a client that stopped reading fails now instead of holding on.
-            using (connection.Lifetime.UnsafeRegister(static t => ((TakeOverContext)t!).Abort(), takeOver))
+            try
             {
-                end = await ServeAsync(connection, takeOver, transport);
+                try
+                {
+                    await endpoint.OnConnectedAsync(connection);
+                }
+                catch (Exception e) when (!connection.CloseStarted)
+                {
+                    WebSocketLog.EndpointFailed(logger, connection.Id, endpointName, nameof(WebSocketEndpoint.OnConnectedAsync), e);
+                    _ = connection.BeginClose(WebSocketCloseStatus.InternalServerError, "The endpoint failed.", dropWaiting: true);
+                }
+                var cancellation = connection.Lifetime;
+                var waitedForFrame = false;  // between messages the first read is zero-byte: an idle connection holds no buffer
+                var discarding = false;      // the rest of a message that is not delivered (too big, or we are closing)
+                var text = false;
+                while (true)
+                {
+                    var result = waitedForFrame
+                        ? await socket.ReceiveAsync(NextRead(buffer, text && !connection.IsCompressed, takeOver), cancellation)
+                        : await socket.ReceiveAsync(Memory<byte>.Empty, cancellation);
+                    waitedForFrame = true;
+                    text = result.MessageType == WebSocketMessageType.Text;
+
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        end = await OnPeerCloseAsync(connection);
+                        break;
+                    }
+
+                    buffer.Advance(result.Count);
+                    if (buffer.TooBig && !discarding)
+                    {
+                        discarding = true;
+                        _ = connection.BeginClose(WebSocketCloseStatus.MessageTooBig, $"A message may be at most {options.MaxMessageBytes} bytes.", dropWaiting: false);
+                    }
+                    if (discarding) buffer.Release();
+                    if (!result.EndOfMessage) continue;
+
+                    if (!discarding && !connection.CloseStarted)
+                        await DeliverAsync(connection, new WebSocketMessage(result.MessageType, buffer.Data));
+                    buffer.Release();
+                    discarding = false;
+                    waitedForFrame = false;
+                }
+            }
+            catch (Exception e)
+            {
+                // Endpoint failures are caught where the endpoint is called; what arrives here is the
+                // connection ending: a protocol error, a dropped peer, a cut, a timeout.
+                WebSocketLog.Ended(logger, connection.Id, e);
+                end = HowItEnded(connection, transport, e);
             }
             // The WebSocket gave up on its own (a dead peer) without a close frame: nothing polite is left to do.
             if (socket.State == WebSocketState.Aborted && transport.SentClose is null) takeOver.Abort();
         }
         finally
         {
+            buffer.Release();
             hub.Remove(connection);
             connection.Terminate();
         }
@@ -58,73 +107,7 @@ internal sealed class WebSocketSession(
         {
             WebSocketLog.EndpointFailed(logger, connection.Id, endpointName, nameof(WebSocketEndpoint.OnClosedAsync), e);
         }
-    }
-
-    private async Task<(WebSocketCloseStatus, string?)> ServeAsync(WebSocketConnection connection, TakeOverContext takeOver, WebSocketTransport transport)
-    {
-        try
-        {
-            try
-            {
-                await endpoint.OnConnectedAsync(connection);
-            }
-            catch (Exception e) when (!connection.CloseStarted)
-            {
-                WebSocketLog.EndpointFailed(logger, connection.Id, endpointName, nameof(WebSocketEndpoint.OnConnectedAsync), e);
-                _ = connection.BeginClose(WebSocketCloseStatus.InternalServerError, "The endpoint failed.", dropWaiting: true);
-            }
-            return await ReceiveAsync(connection, takeOver);
-        }
-        catch (Exception e)
-        {
-            // Endpoint failures are caught where the endpoint is called; what arrives here is the
-            // connection ending: a protocol error, a dropped peer, a cut, a timeout.
-            WebSocketLog.Ended(logger, connection.Id, e);
-            return HowItEnded(connection, transport, e);
-        }
-    }
-
-    private async Task<(WebSocketCloseStatus, string?)> ReceiveAsync(WebSocketConnection connection, TakeOverContext takeOver)
-    {
-        var socket = connection.Socket;
-        var cancellation = connection.Lifetime;
-        var buffer = new MessageBuffer(options.MaxMessageBytes);
-        var waitedForFrame = false;  // between messages the first read is zero-byte: an idle connection holds no buffer
-        var discarding = false;      // the rest of a message that is not delivered (too big, or we are closing)
-        var text = false;
-        try
-        {
-            while (true)
-            {
-                var result = waitedForFrame
-                    ? await socket.ReceiveAsync(NextRead(buffer, text && !connection.IsCompressed, takeOver), cancellation)
-                    : await socket.ReceiveAsync(Memory<byte>.Empty, cancellation);
-                waitedForFrame = true;
-                text = result.MessageType == WebSocketMessageType.Text;
-
-                if (result.MessageType == WebSocketMessageType.Close)
-                    return await OnPeerCloseAsync(connection);
-
-                buffer.Advance(result.Count);
-                if (buffer.TooBig && !discarding)
-                {
-                    discarding = true;
-                    _ = connection.BeginClose(WebSocketCloseStatus.MessageTooBig, $"A message may be at most {options.MaxMessageBytes} bytes.", dropWaiting: false);
-                }
-                if (discarding) buffer.Release();
-                if (!result.EndOfMessage) continue;
-
-                if (!discarding && !connection.CloseStarted)
-                    await DeliverAsync(connection, new WebSocketMessage(result.MessageType, buffer.Data));
-                buffer.Release();
-                discarding = false;
-                waitedForFrame = false;
-            }
-        }
-        finally
-        {
-            buffer.Release();
-        }
+        return TakeOverEnd.Close;
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Zones.Handlers.WebSockets;
+using Zones.Tests.Infrastructure;
 
 namespace Zones.Tests.WebSockets;
 
@@ -188,5 +189,40 @@ public sealed class HubTests
         var endpoint = server.Services.GetRequiredService<RecordingEndpoint>();
         foreach (var connection in endpoint.Connected)
             Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, (await endpoint.WaitClosedAsync(connection.Id)).Status);
+    }
+
+    [Fact]
+    public async Task Stopping_one_of_two_servers_sharing_a_hub_closes_only_its_own_WebSockets()
+    {
+        // The hub closes a stopping server's connections through one registration on its stop
+        // signal: a second server using the same services (and hub) must not be touched by it.
+        var server = await StartAsync();
+        await using var __ = server;
+        var options = new WebSocketZoneOptions { Endpoint = "recording" };
+        await using var other = await TestServer.StartAsync([WebSocketTestServer.Zone("/ws", options, server.Services)], null, server.Services);
+        using var leaving = await ConnectAsync(server);
+        using var staying = new ClientWebSocket();
+        using (var cts = new CancellationTokenSource(Timeout)) await staying.ConnectAsync(new Uri($"ws://127.0.0.1:{other.Port}/ws"), cts.Token);
+        await ConnectionsAsync(server, 2);
+
+        var stopping = server.Server.Server.StopAsync();
+        using (var cts = new CancellationTokenSource(Timeout))
+        {
+            var result = await leaving.ReceiveAsync(new byte[16], cts.Token);
+            Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+            Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, leaving.CloseStatus);
+            await leaving.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", cts.Token);
+        }
+        await stopping.WaitAsync(Timeout);
+
+        // The other server's WebSocket is still open and still answered.
+        Assert.Equal(WebSocketState.Open, staying.State);
+        Assert.Single(server.Hub.GetConnections("recording"));
+        using (var cts = new CancellationTokenSource(Timeout))
+            await staying.SendAsync("still here"u8.ToArray(), WebSocketMessageType.Text, true, cts.Token);
+        var endpoint = server.Services.GetRequiredService<RecordingEndpoint>();
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!endpoint.Messages.Any(m => m.Length == "still here".Length) && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.Contains(endpoint.Messages, m => m.Length == "still here".Length);
     }
 }
