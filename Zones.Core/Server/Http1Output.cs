@@ -238,10 +238,9 @@ internal sealed class Http1Output : IResponseSink
         if (_raw.Count + length > _raw.Limit)
             throw new InvalidOperationException($"The response body is longer than its declared length of {_raw.Limit} bytes.");
         await FlushAsync(cancellationToken);
-        const int Slice = 4 * 1024 * 1024;
         while (length > 0)
         {
-            var count = (int)Math.Min(Slice, length);
+            var count = (int)Math.Min(SendFileSizes.SliceLength, length);
             _deadlines.WriteStarted();
             var sent = 0L;
             try
