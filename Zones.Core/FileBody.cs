@@ -11,7 +11,6 @@ namespace Zones;
 public sealed class FileBody(string path, long offset = 0, long? length = null) : ResponseBody
 {
     private const int BlockSize = 64 * 1024;
-    private const long SendFileThreshold = 256 * 1024;
     private SafeFileHandle? _handle;
     private long _length = -1;
 
@@ -52,7 +51,7 @@ public sealed class FileBody(string path, long offset = 0, long? length = null) 
     public static async ValueTask CopyAsync(SafeFileHandle handle, long offset, long length, ResponseBodyWriter writer, CancellationToken cancellationToken)
     {
         // Large ranges go out with sendfile(2) when the connection allows: no copy through user space.
-        if (length >= SendFileThreshold && await writer.TrySendFileAsync(handle, offset, length, cancellationToken)) return;
+        if (length >= SendFileSizes.MinLength && await writer.TrySendFileAsync(handle, offset, length, cancellationToken)) return;
         var position = offset;
         var remaining = length;
         while (remaining > 0)

@@ -87,20 +87,8 @@ cat > "$WORK/zones.json" <<JSON
 }
 JSON
 
-cat > "$WORK/nginx.conf" <<NGINX
-worker_processes auto;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  types { text/plain txt; application/octet-stream bin; }
-  server { listen 127.0.0.1:$NPORT; root $WORK/www; }
-}
-NGINX
+source bench/nginx-conf.sh
+nginx_conf auto "$NPORT" > "$WORK/nginx.conf"
 
 ZONES_CMD=(dotnet "$ZONES_DLL" --zones "$WORK/zones.json")
 KESTREL_CMD=(dotnet "$KESTREL_DLL" --urls "http://127.0.0.1:$KPORT;https://127.0.0.1:$KTPORT" --root "$WORK/www"

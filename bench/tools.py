@@ -3,28 +3,46 @@
 import http.client, json, os, statistics, subprocess, sys, time
 
 
-def startup(port, path, *cmd):
-    """Milliseconds from spawning cmd to the first 200 on http://127.0.0.1:port/path."""
+def first_answer(port, path, cmd):
+    """Spawns cmd and waits for the first 200 on http://127.0.0.1:port/path (30 s at most); returns
+    (ms from the spawn, CPU ms the process used by then: the sum of its threads' run time from
+    /proc/PID/task/*/schedstat), or None. Stops the process either way."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = t0 + 30
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < t0 + 30:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=2)
                 conn.request("GET", path)
                 if conn.getresponse().status == 200:
-                    print(f"{(time.perf_counter() - t0) * 1000:.0f}")
-                    return
+                    wall = (time.perf_counter() - t0) * 1000
+                    task = f"/proc/{proc.pid}/task"
+                    cpu = sum(int(open(f"{task}/{t}/schedstat").read().split()[0]) for t in os.listdir(task)) / 1e6
+                    return wall, cpu
             except OSError:
                 time.sleep(0.001)
-        print("nan")
+        return None
     finally:
         proc.terminate()
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def startup(port, path, *cmd):
+    """Milliseconds from spawning cmd to the first 200 on http://127.0.0.1:port/path."""
+    answer = first_answer(port, path, cmd)
+    print(f"{answer[0]:.0f}" if answer else "nan")
+
+
+def startup_cpu(repeats, port, path, *cmd):
+    """Medians over repeats starts of the wall and CPU milliseconds of first_answer."""
+    answers = [first_answer(port, path, cmd) for _ in range(int(repeats))]
+    if None in answers:
+        print("nan nan")
+        return
+    print(f"{statistics.median(a[0] for a in answers):.1f} {statistics.median(a[1] for a in answers):.1f}")
 
 
 def rss_kib(pid):
@@ -119,5 +137,5 @@ def report(results_file, out_md, machine):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"startup": startup, "rss": lambda pid: rss_kib(int(pid)), "report": report,
+    {"startup": startup, "startup-cpu": startup_cpu, "rss": lambda pid: rss_kib(int(pid)), "report": report,
      "http-idle": http_idle}[cmd](*args)

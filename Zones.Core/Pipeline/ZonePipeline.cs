@@ -15,11 +15,15 @@ public static class ZonePipeline
     /// <param name="services">What handlers find in <see cref="ZoneContext.Services"/>; none when null.</param>
     /// <param name="requestAborted">Becomes each handler's <see cref="ZoneContext.RequestAborted"/>.</param>
     /// <param name="serverStopping">Becomes each handler's <see cref="ZoneContext.ServerStopping"/>.</param>
-    public static ValueTask<(ZoneResult Result, ZoneState State)> RunAsync(
+    // Awaits the pooled method below rather than returning its ValueTask: a caller outside the
+    // server gets an ordinary one, which forgives being awaited twice or kept.
+    public static async ValueTask<(ZoneResult Result, ZoneState State)> RunAsync(
         ZoneTable table, ZoneState initial, IServiceProvider? services = null, CancellationToken requestAborted = default, CancellationToken serverStopping = default) =>
-        RunAsync(table, initial, services, requestAborted, serverStopping, connection: null);
+        await RunAsync(table, initial, services, requestAborted, serverStopping, connection: null);
 
     // reuse: on a connection, its one context, reset for each handler call instead of a new one per call.
+    // Pooled: once a request, and a handler that awaits makes it wait; awaited once by each caller.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     internal static async ValueTask<(ZoneResult Result, ZoneState State)> RunAsync(
         ZoneTable table, ZoneState initial, IServiceProvider? services, CancellationToken requestAborted, CancellationToken serverStopping, IZoneConnection? connection,
         RequestReuse? reuse = null)

@@ -50,6 +50,7 @@ internal sealed class Http1Output : IResponseSink
     /// The body is disposed however it ends. Returns the body bytes sent and whether the
     /// connection must close after it (a close-delimited or short body).
     /// </summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))] // once a request, awaited once, by the connection
     public async ValueTask<ResponseWritten> WriteResponseAsync(HttpRequest request, ZoneResponse response, ZoneState? state, bool keepAlive, bool flush, CancellationToken cancellationToken)
     {
         var body = response.Body;
@@ -237,10 +238,9 @@ internal sealed class Http1Output : IResponseSink
         if (_raw.Count + length > _raw.Limit)
             throw new InvalidOperationException($"The response body is longer than its declared length of {_raw.Limit} bytes.");
         await FlushAsync(cancellationToken);
-        const int Slice = 4 * 1024 * 1024;
         while (length > 0)
         {
-            var count = (int)Math.Min(Slice, length);
+            var count = (int)Math.Min(SendFileSizes.SliceLength, length);
             _deadlines.WriteStarted();
             var sent = 0L;
             try

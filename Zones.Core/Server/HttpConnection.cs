@@ -126,6 +126,10 @@ internal sealed class HttpConnection : IZoneConnection
     // ---- one request ----------------------------------------------------------------------
 
     /// <summary>Runs the zones for <paramref name="request"/> and sends their answer (or runs the take-over); true when the connection can carry another request.</summary>
+    // Pooled, as the methods below it that run once a request: a handler that awaits something
+    // makes each of them wait, and a fresh box each (about 240 B) would be most of what the request
+    // allocates. Each is awaited once, by its one caller, as pooling requires.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ServeAsync(HttpRequest request)
     {
         var started = Stopwatch.GetTimestamp();
@@ -174,6 +178,7 @@ internal sealed class HttpConnection : IZoneConnection
         return await FinishAsync(request, response, responder, mustClose, started);
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(ZoneResult, ZoneState)> RunZonesAsync(HttpRequest request)
     {
         _watchable = request;
@@ -191,6 +196,7 @@ internal sealed class HttpConnection : IZoneConnection
     }
 
     /// <summary>Sends the response, then decides whether the connection can carry another request.</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FinishAsync(HttpRequest request, ZoneResponse response, ZoneState? responder, bool mustClose, long started)
     {
         var limits = Limits;

@@ -44,6 +44,7 @@ internal sealed class PipelinedBatch(PipeReader input, Http1Output output, Conne
     /// Continue, and a take-over writes only after the zones return). A failed write aborts the
     /// connection, which the zones see through their cancellation token.
     /// </summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))] // awaited once, by the connection
     public async ValueTask<T> WhileWaitingAsync<T>(ValueTask<T> zones)
     {
         if (!zones.IsCompleted && output.HasUnflushed)
