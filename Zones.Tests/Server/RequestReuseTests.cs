@@ -83,6 +83,28 @@ public sealed class RequestReuseTests
     }
 
     [Fact]
+    public async Task The_next_response_carries_nothing_of_the_last_status_headers_or_provisional_headers()
+    {
+        await using var server = await TestServer.StartAsync(
+            TestServer.Zone("/", c => c.Request.Headers.Contains("X-First")
+                ? ZoneResult.Next(c.State.WithResponseHeader("X-Provisional", "1").WithoutResponseHeader("Server"))
+                : ZoneResult.Pass),
+            TestServer.Zone("/same", c => ZoneResult.Respond(c.Request.Headers.Contains("X-First")
+                ? ZoneResponse.ForStatus(404).WithHeader("X-Own", "1").WithCookie(new Zones.RequestData.SetCookie("s", "secret"))
+                : new ZoneResponse(204))));
+        await using var connection = await server.ConnectAsync();
+        await connection.SendAsync("GET /same HTTP/1.1\r\nHost: t\r\nX-First: 1\r\n\r\n");
+        var first = await connection.ReadResponseAsync();
+        Assert.Equal((404, "1", "1", true, false), (first.Status, first.Headers["X-Provisional"], first.Headers["X-Own"], first.Headers.ContainsKey("Set-Cookie"), first.Headers.ContainsKey("Server")));
+
+        // The same target: the first state is the connection's reused one, and stays pristine.
+        await connection.SendAsync("GET /same HTTP/1.1\r\nHost: t\r\n\r\n");
+        var second = await connection.ReadResponseAsync();
+        Assert.Equal(204, second.Status);
+        Assert.Equal(["Date", "Server"], second.HeaderList.Select(h => h.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Each_request_reads_its_own_query_cookies_form_and_trailers()
     {
         var seen = new List<HttpRequest>();
@@ -240,6 +262,29 @@ public sealed class RequestReuseTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_header_list_grows_and_shrinks_with_the_heads_and_a_large_one_is_not_kept()
+    {
+        var seen = new List<HttpRequest>();
+        var arrays = new List<int>();
+        await using var server = await TestServer.StartAsync(TestServer.Zone("/", c =>
+        {
+            seen.Add(c.Request);
+            arrays.Add(((Array)typeof(HttpHeaders).GetField("_items", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(c.Request.Headers)!).Length);
+            return ZoneResult.Respond(ZoneResponse.Text(string.Join(",", c.Request.Headers.Select(h => h.Value))));
+        }));
+        await using var connection = await server.ConnectAsync();
+        foreach (var count in new[] { 3, 40, 2, 5 })
+        {
+            var fields = string.Concat(Enumerable.Range(1, count - 1).Select(i => $"X-{i}: v{i}\r\n"));
+            await connection.SendAsync($"GET / HTTP/1.1\r\nHost: t\r\n{fields}\r\n");
+            Assert.Equal(string.Join(",", ["t", .. Enumerable.Range(1, count - 1).Select(i => $"v{i}")]), (await connection.ReadResponseAsync()).BodyText);
+        }
+        Assert.All(seen, r => Assert.Same(seen[0], r));
+        // 3 fits; 40 needs a new array; after it, 2 gets a small one again (40 is too many to keep); 5 needs more than 2.
+        Assert.Equal([3, 40, 2, 5], arrays);
     }
 
     [Fact]
