@@ -18,6 +18,9 @@ internal interface IZoneConnection
     /// <summary>Bytes a take-over can read without waiting, as of its last read.</summary>
     int Buffered { get; }
 
+    /// <summary>Copies bytes a take-over can read now, without consuming them.</summary>
+    int Peek(Span<byte> destination);
+
     /// <summary>Cuts the connection now.</summary>
     void Abort();
 }

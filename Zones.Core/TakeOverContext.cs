@@ -42,6 +42,17 @@ public sealed class TakeOverContext
     /// </summary>
     public int Buffered => _connection.Buffered;
 
+    /// <summary>
+    /// Copies the bytes <see cref="Stream"/> would return now into <paramref name="destination"/>
+    /// without consuming them (they are read again by the next read), and returns how many were
+    /// copied; afterwards <see cref="Buffered"/> counts every byte that has arrived. With a
+    /// zero-byte read of <see cref="Stream"/> — which waits for bytes and consumes none — a
+    /// protocol can wait for its next frame holding no buffer, then look at the frame's head
+    /// before deciding who reads it. Not while a read of <see cref="Stream"/> waits.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A read of <see cref="Stream"/> is waiting.</exception>
+    public int Peek(Span<byte> destination) => _connection.Peek(destination);
+
     /// <summary>Cancelled when the server begins a graceful shutdown.</summary>
     public CancellationToken ServerStopping { get; }
 

@@ -29,6 +29,9 @@ internal sealed class TestConnection : IZoneConnection
 
     public int Buffered => 0;
 
+    /// <summary>Nothing is looked at ahead in a test's take-over: a protocol that peeks reads the stream as it comes instead.</summary>
+    public int Peek(Span<byte> destination) => 0;
+
     /// <summary>Cancels the request's and take-over's tokens and ends the take-over's stream.</summary>
     public void Abort()
     {

@@ -250,7 +250,7 @@ internal sealed class HttpConnection : IZoneConnection
         _server.Metrics.TakeOverStarted();
         _reuse.GiveUp(); // the handler may keep the request, its context and state: never reset them
         var request = state.Request;
-        var stream = _takeOver = new TakeOverStream(_input, _output);
+        var stream = _takeOver = new TakeOverStream(_input, _output, _ssl is null ? _socket : null);
         var context = new TakeOverContext(state, stream, this, _server.Services, _server.StoppingToken, Lifetime.Aborted);
         var end = TakeOverEnd.Close;
         try
@@ -295,6 +295,8 @@ internal sealed class HttpConnection : IZoneConnection
         _output.WriteTakeOverHeadAsync(status, headers, state, cancellationToken);
 
     int IZoneConnection.Buffered => _takeOver?.Buffered ?? 0;
+
+    int IZoneConnection.Peek(Span<byte> destination) => _takeOver?.Peek(destination) ?? 0;
 
     void IZoneConnection.Abort() => Lifetime.Abort();
 }

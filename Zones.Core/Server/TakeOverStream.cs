@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 
 namespace Zones.Server;
@@ -11,7 +12,15 @@ namespace Zones.Server;
 /// timed flush. When the handler is done it is detached, and a handler that kept a reference
 /// can no longer touch the connection.
 /// </summary>
-internal sealed class TakeOverStream(PipeReader input, Http1Output output) : Stream
+/// <remarks>
+/// <paramref name="socket"/> is given on a plain (not TLS) connection: a zero-byte read with
+/// nothing buffered then waits on the socket itself, which holds no state machine, pipe read or
+/// cancellation registration while it waits (TLS may hold decrypted bytes the socket no longer
+/// shows, so there it waits on the pipe). Such a wait ends when bytes arrive, the peer hangs up,
+/// or the connection is cut — not when the stream is disposed: whoever disposes it to stop a
+/// reader cuts the connection too.
+/// </remarks>
+internal sealed class TakeOverStream(PipeReader input, Http1Output output, Socket? socket = null) : Stream
 {
     private volatile bool _detached;
     private int _reading;  // 1 while a ReadAsync waits on the pipe
@@ -28,12 +37,27 @@ internal sealed class TakeOverStream(PipeReader input, Http1Output output) : Str
     /// <summary>Bytes that can be read without waiting, as of the last read (a lower bound: more may have arrived since).</summary>
     public int Buffered => Volatile.Read(ref _buffered);
 
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (!buffer.IsEmpty || socket is null) return ReadPipeAsync(buffer, cancellationToken);
+        ObjectDisposedException.ThrowIf(_detached, this);
+        if (input.TryRead(out var result))
+        {
+            var data = result.Buffer;
+            Volatile.Write(ref _buffered, (int)Math.Min(data.Length, int.MaxValue));
+            input.AdvanceTo(data.Start);
+            if (!data.IsEmpty || result.IsCompleted || result.IsCanceled) return ReadPipeAsync(buffer, cancellationToken);
+        }
+        // Nothing buffered: wait on the socket. Its own cached operation carries the wait, and
+        // the bytes stay in the kernel until the pipe reads them.
+        return socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, CancellationToken.None);
+    }
+
     // Pooled: a read that waits for the peer (every WebSocket message after a pause) allocates no state machine.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    private async ValueTask<int> ReadPipeAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_detached, this);
-        if (buffer.IsEmpty) return 0;
         ReadResult result;
         Volatile.Write(ref _reading, 1);
         try { result = await input.ReadAsync(cancellationToken); }
@@ -45,11 +69,45 @@ internal sealed class TakeOverStream(PipeReader input, Http1Output output) : Str
             if (_detached) throw new ObjectDisposedException(nameof(TakeOverStream), "The take-over stream was disposed while a read was waiting.");
             throw new OperationCanceledException("The read was cancelled by the server.");
         }
+        if (buffer.IsEmpty)
+        {
+            // A zero-byte read waits for bytes (or the end) and consumes nothing, as a socket's
+            // does: an idle handler waits with no buffer of its own, and no state machine of the
+            // protocol above it.
+            Volatile.Write(ref _buffered, (int)Math.Min(data.Length, int.MaxValue));
+            input.AdvanceTo(data.Start);
+            return 0;
+        }
         var take = (int)Math.Min(data.Length, buffer.Length);
         data.Slice(0, take).CopyTo(buffer.Span);
         Volatile.Write(ref _buffered, (int)Math.Min(data.Length - take, int.MaxValue));
         input.AdvanceTo(data.GetPosition(take));
         return take; // 0 only when the peer closed its side
+    }
+
+    /// <summary>
+    /// Copies bytes that can be read now into <paramref name="destination"/> without consuming
+    /// them; returns how many. <see cref="Buffered"/> is then exact: all the bytes that are here.
+    /// Not while a read waits (the pipe has one reader).
+    /// </summary>
+    public int Peek(Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_detached, this);
+        if (Volatile.Read(ref _reading) == 1) throw new InvalidOperationException("A read is waiting on the take-over stream.");
+        if (!input.TryRead(out var result))
+        {
+            // After a wait on the socket the bytes are still in the kernel: bring them into the
+            // pipe. They are there, so the read completes at once.
+            if (socket is null || socket.Available == 0) return 0;
+            var read = input.ReadAsync();
+            result = read.IsCompleted ? read.Result : read.AsTask().GetAwaiter().GetResult();
+        }
+        var data = result.Buffer;
+        var take = (int)Math.Min(data.Length, destination.Length);
+        data.Slice(0, take).CopyTo(destination);
+        Volatile.Write(ref _buffered, (int)Math.Min(data.Length, int.MaxValue));
+        input.AdvanceTo(data.Start);
+        return take;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -147,6 +147,9 @@ public sealed class WebSocketConnection
     /// <summary>Cancelled when the connection is cut: by <see cref="Abort"/>, the close timeout, the server, or the client leaving.</summary>
     internal CancellationToken Lifetime => _takeOver.ConnectionAborted;
 
+    /// <summary>The keep-alive the hub's timer checks, when the zone has one.</summary>
+    internal KeepAlive? KeepAlive { get; set; }
+
     /// <summary>The stop signal of the server this connection came through.</summary>
     internal CancellationToken ServerStopping => _takeOver.ServerStopping;
 

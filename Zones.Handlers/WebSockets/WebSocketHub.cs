@@ -19,6 +19,10 @@ public sealed class WebSocketHub : IWebSocketHub
     // The stop signals already watched (one per server using this hub; usually one): a server
     // stopping closes its connections through one registration, not one per connection.
     private readonly List<CancellationToken> _stopsWatched = [];
+    // The keep-alive of every connection is checked by this one timer, about once a second, while
+    // any connection is open: no connection has a timer of its own.
+    private Timer? _keepAliveTimer;
+    private int _ticking;
 
     /// <summary>A hub for this process; with a <paramref name="backplane"/>, group messages also reach the other instances.</summary>
     public WebSocketHub(IWebSocketBackplane? backplane = null)
@@ -90,6 +94,7 @@ public sealed class WebSocketHub : IWebSocketHub
         lock (_membership)
         {
             _endpoints.GetOrAdd(connection.Endpoint, _ => new())[connection.Id] = connection;
+            _keepAliveTimer ??= new Timer(static hub => ((WebSocketHub)hub!).OnKeepAliveTick(), this, KeepAliveTick, KeepAliveTick);
             if (serverStopping.CanBeCanceled && !_stopsWatched.Contains(serverStopping))
             {
                 _stopsWatched.Add(serverStopping);
@@ -112,6 +117,42 @@ public sealed class WebSocketHub : IWebSocketHub
             open = [.. _endpoints.Values.SelectMany(set => set.Values).Where(c => c.ServerStopping == token)];
         }
         foreach (var connection in open) CloseForShutdown(connection);
+    }
+
+    private static readonly TimeSpan KeepAliveTick = TimeSpan.FromSeconds(1);
+
+    private void OnKeepAliveTick()
+    {
+        if (Interlocked.Exchange(ref _ticking, 1) == 1) return; // the last tick is still walking
+        try
+        {
+            var now = Environment.TickCount64;
+            var any = false;
+            foreach (var (_, set) in _endpoints)
+            {
+                foreach (var (_, connection) in set)
+                {
+                    any = true;
+                    connection.KeepAlive?.OnTick(now);
+                }
+            }
+            if (!any) StopKeepAliveTimerIfIdle();
+        }
+        finally
+        {
+            Volatile.Write(ref _ticking, 0);
+        }
+    }
+
+    /// <summary>No connection is open: the timer stops until the next one (a hub of a finished test, an idle site).</summary>
+    private void StopKeepAliveTimerIfIdle()
+    {
+        lock (_membership)
+        {
+            if (_endpoints.Values.Any(set => !set.IsEmpty)) return;
+            _keepAliveTimer?.Dispose();
+            _keepAliveTimer = null;
+        }
     }
 
     private static void CloseForShutdown(WebSocketConnection connection) =>

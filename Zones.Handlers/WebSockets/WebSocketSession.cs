@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 
@@ -17,18 +18,19 @@ internal sealed class WebSocketSession(
     public async Task<TakeOverEnd> RunAsync(TakeOverContext takeOver)
     {
         await takeOver.WriteResponseHeadAsync(101, handshake.ResponseHeaders, takeOver.ConnectionAborted);
-        var transport = new WebSocketTransport(takeOver.Stream);
+        var transport = new WebSocketTransport(takeOver.Stream, takeOver);
         using var socket = WebSocket.CreateFromStream(transport, new WebSocketCreationOptions
         {
             IsServer = true,
             SubProtocol = handshake.SubProtocol,
-            KeepAliveInterval = options.KeepAliveInterval,
-            KeepAliveTimeout = options.KeepAliveTimeout > TimeSpan.Zero && options.KeepAliveInterval > TimeSpan.Zero
-                ? options.KeepAliveTimeout
-                : Timeout.InfiniteTimeSpan,
+            // The keep-alive is ours (KeepAlive, on the hub's one timer): the runtime's would be a timer per connection.
+            KeepAliveInterval = TimeSpan.Zero,
+            KeepAliveTimeout = Timeout.InfiniteTimeSpan,
             DangerousDeflateOptions = handshake.Deflate,
         });
         var connection = new WebSocketConnection(endpointName, socket, handshake.Deflate is not null, options, takeOver);
+        if (options.KeepAliveInterval > TimeSpan.Zero)
+            connection.KeepAlive = new KeepAlive(transport, socket, options.KeepAliveInterval, options.KeepAliveTimeout);
         WebSocketLog.Opened(logger, connection.Id, endpointName, takeOver.Request.RemoteEndPoint?.ToString() ?? "-", handshake.SubProtocol ?? "-", connection.IsCompressed);
 
         (WebSocketCloseStatus Status, string? Description) end;
@@ -54,6 +56,37 @@ internal sealed class WebSocketSession(
                 var text = false;
                 while (true)
                 {
+                    if (!waitedForFrame)
+                    {
+                        // Between messages: wait for the next frame with a zero-byte read of the
+                        // connection — no buffer, and none of the WebSocket's receive machinery,
+                        // while nothing comes (inline: an idle connection holds this one state
+                        // machine) — answering a client's pings and taking its pongs on the way,
+                        // until a frame the WebSocket must read is next. A failure here is left
+                        // for the WebSocket's own read to meet and report in its terms.
+                        try
+                        {
+                            while (socket.State == WebSocketState.Open)
+                            {
+                                await transport.WaitForInputAsync(cancellation);
+                                var frame = transport.TakeControlFrame(out var length);
+                                if (frame is null) break;
+                                try
+                                {
+                                    var payload = ControlFrame.Payload(frame.AsSpan(0, length)).Length;
+                                    if ((frame[0] & 0x0F) == ControlFrame.PingOpcode)
+                                        await transport.SendControlAsync(ControlFrame.PongOpcode, frame.AsMemory(length - payload, payload), cancellation);
+                                }
+                                finally
+                                {
+                                    ArrayPool<byte>.Shared.Return(frame);
+                                }
+                            }
+                        }
+                        catch (Exception e) when (e is not OutOfMemoryException)
+                        {
+                        }
+                    }
                     var result = waitedForFrame
                         ? await socket.ReceiveAsync(NextRead(buffer, text && !connection.IsCompressed, takeOver), cancellation)
                         : await socket.ReceiveAsync(Memory<byte>.Empty, cancellation);
@@ -162,9 +195,9 @@ internal sealed class WebSocketSession(
             var why = e.InnerException is { } inner && e.Message.StartsWith("An exception caused", StringComparison.Ordinal) ? inner.Message : e.Message;
             return ((WebSocketCloseStatus)sent.Code, sent.Reason.Length > 0 ? sent.Reason : why);
         }
-        if (e is OperationCanceledException && !connection.Lifetime.IsCancellationRequested && connection.Socket.State == WebSocketState.Aborted)
+        if (connection.KeepAlive is { TimedOut: true })
         {
-            // Nobody here cancelled: the WebSocket aborted itself, which it does when a keep-alive ping goes unanswered.
+            // The keep-alive aborted the WebSocket: a ping went unanswered.
             return ((WebSocketCloseStatus)WebSocketCloseCodes.Abnormal,
                 $"No pong arrived within the keep-alive timeout ({options.KeepAliveTimeout.TotalSeconds:0.###} s): the peer is taken for dead.");
         }

@@ -34,6 +34,31 @@ public sealed class TakeOverTests
     }
 
     [Fact]
+    public async Task A_zero_byte_read_waits_for_bytes_and_Peek_shows_them_without_consuming_them()
+    {
+        var waited = new TaskCompletionSource<int>();
+        await using var server = await TestServer.StartAsync(TestServer.Zone("/peek", _ => ZoneResult.TakeOver(async t =>
+        {
+            await t.WriteResponseHeadAsync(101, new HttpHeaders { { "Upgrade", "peek" }, { "Connection", "Upgrade" } });
+            waited.SetResult(await t.Stream.ReadAsync(Memory<byte>.Empty)); // returns only once bytes are here
+            var peeked = new byte[4];
+            var n = t.Peek(peeked);
+            var all = t.Buffered;
+            var read = new byte[64];
+            var got = await t.Stream.ReadAsync(read); // the peeked bytes are still the first ones read
+            await t.Stream.WriteAsync(Encoding.ASCII.GetBytes($"peeked {Encoding.ASCII.GetString(peeked, 0, n)} of {all}, read {Encoding.ASCII.GetString(read, 0, got)}\n"));
+        })));
+        await using var conn = await server.ConnectAsync();
+        await conn.SendAsync("GET /peek HTTP/1.1\r\nHost: t\r\nUpgrade: peek\r\nConnection: Upgrade\r\n\r\n");
+        Assert.Equal(101, (await conn.ReadResponseAsync()).Status);
+        await Task.Delay(300);
+        Assert.False(waited.Task.IsCompleted, "a zero-byte read must wait while nothing has arrived");
+        await conn.SendAsync("hello world");
+        Assert.Equal(0, await waited.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("peeked hell of 11, read hello world\n", await conn.ReadLineAsync());
+    }
+
+    [Fact]
     public async Task A_handler_that_hands_the_connection_back_gets_the_next_request_answered_on_the_same_socket()
     {
         await using var server = await TestServer.StartAsync(

@@ -266,6 +266,54 @@ public sealed class ClientWebSocketTests
         Assert.NotEmpty(server.Hub.GetConnections("recording"));
     }
 
+    [Fact]
+    public async Task A_peer_that_keeps_sending_messages_is_alive_even_if_it_never_answers_a_ping()
+    {
+        // The keep-alive runs on the hub's one timer, not the runtime's: anything the peer sends
+        // after a ping answers it, because a peer that sends is not dead.
+        await using var server = await StartRecordingAsync(o =>
+        {
+            o.KeepAliveInterval = TimeSpan.FromMilliseconds(300);
+            o.KeepAliveTimeout = TimeSpan.FromSeconds(1);
+        });
+        await using var peer = await RawWebSocket.ConnectAsync(server.Port);
+        Assert.Equal(101, peer.Status);
+        var pings = 0;
+        for (var i = 0; i < 6; i++) // 4.2 s: a message every 0.7 s, each past the interval, none a pong
+        {
+            await Task.Delay(700);
+            await peer.SendTextAsync("tick " + i);
+            WsFrame? frame;
+            while ((frame = await peer.ReadFrameAsync()) is { Opcode: 0x9 }) pings++; // never answered
+            Assert.Equal("tick " + i, frame?.Text);
+        }
+        Assert.True(pings > 0, "the server should have pinged the peer between its messages");
+        Assert.NotEmpty(server.Hub.GetConnections("recording"));
+    }
+
+    [Fact]
+    public async Task Without_a_keep_alive_timeout_the_server_sends_unsolicited_pongs_and_never_pings()
+    {
+        await using var server = await StartRecordingAsync(o =>
+        {
+            o.KeepAliveInterval = TimeSpan.FromSeconds(1);
+            o.KeepAliveTimeout = TimeSpan.Zero;
+        });
+        await using var peer = await RawWebSocket.ConnectAsync(server.Port);
+        Assert.Equal(101, peer.Status);
+        var started = DateTime.UtcNow;
+        for (var i = 0; i < 3; i++)
+        {
+            var frame = await peer.ReadFrameAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal((0xA, 0), (frame?.Opcode, frame?.Payload.Length));
+        }
+        // Three pongs a second or so apart (the hub's timer ticks once a second), and the
+        // silent peer is still connected: without a timeout nobody is taken for dead.
+        Assert.InRange((DateTime.UtcNow - started).TotalSeconds, 1.5, 10);
+        await peer.SendTextAsync("still here");
+        Assert.Equal("still here", (await peer.ReadFrameAsync())?.Text);
+    }
+
     private static async Task AnswerPingAsync(RawWebSocket peer)
     {
         var frame = await peer.ReadFrameAsync();

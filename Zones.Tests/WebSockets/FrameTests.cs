@@ -134,6 +134,38 @@ public sealed class FrameTests
         Assert.Equal("still fine", (await client.ReadFrameAsync())!.Text);
     }
 
+    [Fact]
+    public async Task Pings_that_arrive_in_pieces_or_together_between_messages_are_each_answered_in_order()
+    {
+        // Between messages the connection itself waits for the next frame and answers pings: a
+        // ping cut in two, and two pings with a message behind them in one write, must come out
+        // exactly as System.Net.WebSockets would answer them.
+        await using var opened = await OpenAsync();
+        var client = opened.Client;
+        var split = RawWebSocket.Frame(0x9, "split ping"u8.ToArray());
+        await client.SendRawAsync(split[..3]);
+        await Task.Delay(200);
+        await client.SendRawAsync(split[3..]);
+        var pong = await client.ReadFrameAsync();
+        Assert.Equal((0xA, "split ping"), (pong!.Opcode, pong.Text));
+
+        await client.SendRawAsync([.. RawWebSocket.Frame(0x9, "one"u8.ToArray()), .. RawWebSocket.Frame(0x9, "two"u8.ToArray()), .. RawWebSocket.Frame(0x1, "after"u8.ToArray())]);
+        var frames = new List<WsFrame>();
+        for (var i = 0; i < 3; i++) frames.Add((await client.ReadFrameAsync())!);
+        Assert.Equal([(0xA, "one"), (0xA, "two"), (0x1, "after")], frames.Select(f => (f.Opcode, f.Text)));
+    }
+
+    [Fact]
+    public async Task An_unmasked_ping_between_messages_is_a_protocol_error()
+    {
+        await using var opened = await OpenAsync();
+        var client = opened.Client;
+        await client.SendTextAsync("first");
+        Assert.Equal("first", (await client.ReadFrameAsync())!.Text);
+        await client.SendFrameAsync(0x9, "plain"u8.ToArray(), mask: false);
+        await AssertClosedWithAsync(client, 1002);
+    }
+
     [Theory]
     [InlineData(0x9)]
     [InlineData(0x8)]
