@@ -61,9 +61,11 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-python3 - "$RESULTS" "$OUT" "$ROUNDS" "$REPEATS" "$VARIANTS" "$(nproc)" "$(dotnet --version)" "$(uptime | sed 's/.*load average: //')" <<'PY'
+python3 - "$RESULTS" "$OUT" "$ROUNDS" "$REPEATS" "$VARIANTS" "$(nproc)" "$(dotnet --version)" "$(uptime | sed 's/.*load average: //')" \
+  "$(stat -c %s "$WORK/zones/Zones.Host" "$WORK/kestrel/Kestrel" "$WORK/floor/HostFloor" | tr '\n' ' ')" <<'PY'
 import statistics, sys
-results, out, rounds, repeats, variants, cores, sdk, load = sys.argv[1:]
+results, out, rounds, repeats, variants, cores, sdk, load, sizes = sys.argv[1:]
+zones_size, kestrel_size, floor_size = (int(s) / 2**20 for s in sizes.split())
 data = {}
 for line in open(results):
     v, wall, cpu = line.split()
@@ -76,11 +78,13 @@ for v in variants.split():
     rows.append(f"| {v} | {w:.1f} | {c:.1f} | {w / k[0]:.2f}× | {c / k[1]:.2f}× |")
 table = "\n".join(rows)
 print(table)
+print(f"binaries: Zones.Host {zones_size:.1f} MiB, Kestrel {kestrel_size:.1f} MiB, HostFloor {floor_size:.1f} MiB")
 with open(out, "w") as f:
     f.write("# Start-up, native AOT (bench/startup.sh)\n\n")
     f.write(f"{rounds} rounds × {repeats} starts per variant, medians; {cores} cores, .NET SDK {sdk}, load average at the end {load}.\n")
     f.write("Wall: spawn to the first 200 on /plaintext. CPU: the process's threads' run time at that moment.\n")
     f.write("kestrel: bench/Kestrel (no logging providers); zones: Zones.Host with http and https listeners, as bench/run.sh;\n")
-    f.write("host-floor: bench/HostFloor, the empty generic host and a raw-socket answer (+console: with the console logger).\n\n")
+    f.write("host-floor: bench/HostFloor, the empty generic host and a raw-socket answer (+console: with the console logger).\n")
+    f.write(f"Binary sizes: Zones.Host {zones_size:.1f} MiB, Kestrel {kestrel_size:.1f} MiB, HostFloor {floor_size:.1f} MiB.\n\n")
     f.write(table + "\n\nRaw (variant wall cpu, one line per round):\n\n```\n" + open(results).read() + "```\n")
 PY

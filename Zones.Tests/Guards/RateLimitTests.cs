@@ -131,7 +131,9 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Idle_clients_are_forgotten_once_their_window_has_passed()
     {
-        var handler = new RateLimitHandler(new RateLimitOptions { PermitLimit = 2, Window = TimeSpan.FromMilliseconds(200) },
+        // Long enough that none is forgotten before all 50 are counted, even if a loaded machine
+        // pauses the loop (a 200 ms window let the first go after about 300 ms); short enough to wait for.
+        var handler = new RateLimitHandler(new RateLimitOptions { PermitLimit = 2, Window = TimeSpan.FromSeconds(2) },
             new ZoneInfo(0, "/", "ratelimit", null, "zones.json"));
         var zone = new Zone("/", handler);
         for (var i = 0; i < 50; i++)
