@@ -21,6 +21,9 @@ internal sealed class PipelinedBatch(PipeReader input, Http1Output output, Conne
         return arrived;
     }
 
+    /// <summary>Responses wait in the output for the batch's one write (their next request had arrived whole).</summary>
+    public bool HasUnflushed => output.HasUnflushed;
+
     /// <summary>The connection's read: buffered input when there is some, otherwise the batch goes out first and then it waits.</summary>
     // Not async itself: with nothing to flush (every request not pipelined) the pipe's own
     // ValueTask is returned as it is, so waiting for the next request allocates no state machine.
