@@ -1,10 +1,11 @@
-using System.Buffers;
+using Zones.Http;
+
 namespace Zones;
 
 /// <summary>Bytes in memory. Large ones go out in segments, each flushed, so a stalled reader is noticed by the data-rate check.</summary>
 internal sealed class BytesBody(ReadOnlyMemory<byte> bytes) : ResponseBody
 {
-    internal const int SegmentSize = 64 * 1024;
+    internal const int SegmentSize = BlockWrites.BlockSize;
 
     public ReadOnlyMemory<byte> Bytes { get; } = bytes;
 
@@ -15,11 +16,7 @@ internal sealed class BytesBody(ReadOnlyMemory<byte> bytes) : ResponseBody
         if (Bytes.IsEmpty) return default;
         if (writer.Pipe is { } pipe && Bytes.Length <= SegmentSize)
         {
-            // One buffer for the whole body: written piecewise, it would fill the pipe's 4 KiB
-            // buffers one by one, and the flush sends each buffer with a send(2) of its own.
-            var span = pipe.GetSpan(Bytes.Length);
-            Bytes.Span.CopyTo(span);
-            pipe.Advance(Bytes.Length);
+            pipe.WriteInBlocks(Bytes.Span); // one buffer for the whole body, one send
             return default;
         }
         return WriteSegmentsAsync(writer, cancellationToken);
@@ -32,7 +29,7 @@ internal sealed class BytesBody(ReadOnlyMemory<byte> bytes) : ResponseBody
             var segment = Bytes.Slice(offset, Math.Min(SegmentSize, Bytes.Length - offset));
             if (writer.Pipe is { } pipe)
             {
-                pipe.Write(segment.Span);
+                pipe.WriteInBlocks(segment.Span);
                 await writer.FlushAsync(cancellationToken);
             }
             else

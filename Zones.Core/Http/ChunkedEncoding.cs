@@ -18,7 +18,7 @@ internal static class ChunkedEncoding
         head[n++] = (byte)'\r';
         head[n++] = (byte)'\n';
         output.Advance(n);
-        output.Write(data);
+        output.WriteInBlocks(data);
         output.Write("\r\n"u8);
     }
 }

@@ -40,6 +40,7 @@ internal sealed class ConnectionLifetime(Socket socket, PipeReader input, Connec
         {
             case HeartbeatVerdict.ReadTimedOut:
                 input.CancelPendingRead();
+                WakeIdleWait();
                 break;
             case HeartbeatVerdict.WriteStalled:
                 Log.ConnectionLost(logger, id, "the client stopped reading the response");
@@ -53,6 +54,19 @@ internal sealed class ConnectionLifetime(Socket socket, PipeReader input, Connec
     {
         Interlocked.Exchange(ref _stopRequested, 1);
         if (Volatile.Read(ref _idle) == 1) input.CancelPendingRead();
+        WakeIdleWait();
+    }
+
+    /// <summary>
+    /// Between requests the loop may wait on the socket itself (RequestHeadReader), which a
+    /// cancelled pipe read does not wake: shutting the receive side ends that wait as the end of
+    /// input, and the loop closes quietly — what an idle connection does at its deadline or a
+    /// stop. Only while idle with nothing received: a request that is arriving keeps its bytes.
+    /// </summary>
+    private void WakeIdleWait()
+    {
+        if (Volatile.Read(ref _idle) != 1) return;
+        try { socket.Shutdown(SocketShutdown.Receive); } catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
     }
 
     /// <summary>Hard: cancel everything and cut the socket.</summary>

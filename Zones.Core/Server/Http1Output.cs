@@ -158,10 +158,10 @@ internal sealed class Http1Output : IResponseSink
                 _framedBytes += data.Length;
                 break;
             case BodyFraming.Length:
-                _raw.Write(data); // counted, and refused past the declared length
+                _raw.WriteInBlocks(data); // counted, and refused past the declared length
                 break;
             default:
-                _pipe.Write(data);
+                _pipe.WriteInBlocks(data);
                 _framedBytes += data.Length;
                 break;
         }
@@ -202,7 +202,7 @@ internal sealed class Http1Output : IResponseSink
     /// <summary>A take-over's own bytes, written and flushed.</summary>
     public ValueTask WriteAsync(ReadOnlySpan<byte> data, CancellationToken cancellationToken)
     {
-        _pipe.Write(data);
+        _pipe.WriteInBlocks(data);
         return FlushAsync(cancellationToken);
     }
 

@@ -24,7 +24,7 @@ internal sealed class HttpConnection : IZoneConnection
     private readonly Http1Output _output;
     private readonly ConnectionDeadlines _deadlines;
     private readonly RequestBodyReader _body;
-    private readonly DisconnectWatch _watch;
+    private DisconnectWatch? _watch;     // made when a handler first asks for it: most connections never do
     private readonly PipelinedBatch _batch;
     private readonly RequestHeadReader _heads;
     private readonly RequestReuse _reuse;
@@ -49,10 +49,9 @@ internal sealed class HttpConnection : IZoneConnection
         _output = new Http1Output(socket, stream, _deadlines, tls?.Fields ?? server.PlainFields, server.Logger);
         Lifetime = new ConnectionLifetime(socket, _input, _deadlines, server.Logger, id);
         _body = new RequestBodyReader(new BodyInput(_input, server.Options.Limits, _output, _deadlines, Lifetime));
-        _watch = new DisconnectWatch(_input, Lifetime.CancelAborted);
         _batch = new PipelinedBatch(_input, _output, Lifetime);
         _reuse = new RequestReuse(server.Services, Lifetime.Aborted, server.StoppingToken, this);
-        _heads = new RequestHeadReader(_input, _batch, _reuse, server.Options.Limits, _deadlines, Lifetime, server.Logger, id, RemoteEndPoint);
+        _heads = new RequestHeadReader(_input, _batch, _reuse, server.Options.Limits, _deadlines, Lifetime, server.Logger, id, RemoteEndPoint, tls is null ? socket : null);
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
         LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
     }
@@ -191,7 +190,7 @@ internal sealed class HttpConnection : IZoneConnection
         {
             // The zones are done with the request: the input is the connection's again.
             _watchable = null;
-            await _watch.StopAsync();
+            if (_watch is not null) await _watch.StopAsync();
         }
     }
 
@@ -267,7 +266,7 @@ internal sealed class HttpConnection : IZoneConnection
         }
         finally
         {
-            await _watch.StopAsync();
+            if (_watch is not null) await _watch.StopAsync();
             stream.Detach();
             _takeOver = null;
             _body.EndRequest();
@@ -287,9 +286,11 @@ internal sealed class HttpConnection : IZoneConnection
     // the handler's to read); a take-over that asks reads nothing itself, so input is dropped.
     void IZoneConnection.WatchForDisconnect()
     {
-        if (_takeOver is not null) _watch.Start(discardInput: true);
-        else if (_watchable is { HasBody: false }) _watch.Start(discardInput: false);
+        if (_takeOver is not null) Watch().Start(discardInput: true);
+        else if (_watchable is { HasBody: false }) Watch().Start(discardInput: false);
     }
+
+    private DisconnectWatch Watch() => _watch ??= new DisconnectWatch(_input, Lifetime.CancelAborted);
 
     ValueTask IZoneConnection.WriteTakeOverHeadAsync(int status, HttpHeaders headers, ZoneState state, CancellationToken cancellationToken) =>
         _output.WriteTakeOverHeadAsync(status, headers, state, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Zones.Http;
 
@@ -11,7 +12,13 @@ namespace Zones.Server;
 /// scans for its end within the limits, parses it, and tells a quiet end (closed or idle between
 /// requests, or stopping) from a broken one (408, 400).
 /// </summary>
-internal sealed class RequestHeadReader(PipeReader input, PipelinedBatch batch, RequestReuse reuse, ServerLimits limits, ConnectionDeadlines deadlines, ConnectionLifetime lifetime, ILogger logger, long connectionId, EndPoint? remote)
+/// <remarks>
+/// On a plain connection (<paramref name="plainSocket"/> given) the wait between requests is a
+/// zero-byte read of the socket itself when nothing is buffered, so an idle keep-alive
+/// connection holds no pipe read, state machine of it or cancellation registration; a graceful
+/// stop or the keep-alive deadline ends that wait through <see cref="ConnectionLifetime"/>.
+/// </remarks>
+internal sealed class RequestHeadReader(PipeReader input, PipelinedBatch batch, RequestReuse reuse, ServerLimits limits, ConnectionDeadlines deadlines, ConnectionLifetime lifetime, ILogger logger, long connectionId, EndPoint? remote, Socket? plainSocket = null)
 {
     private readonly HeaderValueCache _headerCache = new();
     private HeadScanner _scanner;
@@ -32,7 +39,12 @@ internal sealed class RequestHeadReader(PipeReader input, PipelinedBatch batch, 
                 // Idle between requests: a graceful shutdown may close us right here.
                 if (!sawBytes && !lifetime.EnterIdle()) return null;
                 ReadResult result;
-                try { result = await batch.ReadAsync(); }
+                try
+                {
+                    if (!sawBytes && !firstRequest && plainSocket is not null && NothingBuffered())
+                        await plainSocket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
+                    result = await batch.ReadAsync();
+                }
                 finally { lifetime.LeaveIdle(); }
 
                 var buffer = result.Buffer;
@@ -85,5 +97,13 @@ internal sealed class RequestHeadReader(PipeReader input, PipelinedBatch batch, 
         {
             deadlines.DisarmRead();
         }
+    }
+
+    /// <summary>Nothing is waiting in the pipe (no bytes, no end, no cancellation): the next read would wait for the network.</summary>
+    private bool NothingBuffered()
+    {
+        if (!input.TryRead(out var result)) return true;
+        input.AdvanceTo(result.Buffer.Start);
+        return result.Buffer.IsEmpty && !result.IsCompleted && !result.IsCanceled;
     }
 }

@@ -1,0 +1,27 @@
+using System.Buffers;
+
+namespace Zones.Http;
+
+/// <summary>
+/// Copies bytes into the connection's output in contiguous blocks of up to 64 KiB. The usual
+/// <c>Write</c> fills the output's current buffer and then 4 KiB ones, and a flush sends each
+/// buffer with a send(2) of its own: a 146 KiB body written that way took 37 sends, and was
+/// served at a third of the rate of the same file read from disk in 64 KiB blocks.
+/// </summary>
+internal static class BlockWrites
+{
+    /// <summary>The largest block asked for: the size the file copy reads in.</summary>
+    public const int BlockSize = 64 * 1024;
+
+    public static void WriteInBlocks(this IBufferWriter<byte> output, ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            var block = output.GetSpan(Math.Min(data.Length, BlockSize));
+            var count = Math.Min(block.Length, data.Length);
+            data[..count].CopyTo(block);
+            output.Advance(count);
+            data = data[count..];
+        }
+    }
+}
