@@ -103,7 +103,13 @@ public sealed class RedisServer : IAsyncDisposable
             if (_process.HasExited) throw new IOException($"redis-server exited at start with code {_process.ExitCode} (port {Port} taken?)");
             try
             {
-                if (await CommandAsync("PING") == "+PONG") return;
+                if (await CommandAsync("PING") == "+PONG")
+                {
+                    // Another test's redis-server may have taken the port between FreePort and this
+                    // start: it answers PING too, while ours exits. Ours knows its own process id.
+                    if (await CommandAsync("EVAL", "return tonumber(string.match(redis.call('INFO', 'server'), 'process_id:(%d+)'))", "0") == $":{_process.Id}") return;
+                    throw new IOException($"port {Port} is another redis-server's");
+                }
             }
             catch (SocketException)
             {
