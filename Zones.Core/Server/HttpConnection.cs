@@ -44,7 +44,11 @@ internal sealed class HttpConnection : IZoneConnection
         Stream stream = new NetworkStream(socket, ownsSocket: false);
         if (tls is not null) stream = _ssl = new SslStream(_transport = tls.Transport(stream), leaveInnerStreamOpen: false);
         _tls = tls;
-        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
+        // Zero-byte reads (wait for bytes before renting a buffer) only through TLS: on a plain
+        // connection the waits that matter — between requests, between WebSocket messages — are
+        // zero-byte reads of the socket itself, and a second one in the pipe cost a recv(2) more
+        // per request.
+        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: tls is not null));
         _deadlines = new ConnectionDeadlines(server.Options.Limits, socket);
         _output = new Http1Output(socket, stream, _deadlines, tls?.Fields ?? server.PlainFields, server.Logger);
         Lifetime = new ConnectionLifetime(socket, _input, _deadlines, server.Logger, id);

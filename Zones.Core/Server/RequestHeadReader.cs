@@ -42,7 +42,7 @@ internal sealed class RequestHeadReader(PipeReader input, PipelinedBatch batch, 
                 try
                 {
                     // (Answers still waiting in the output go first: the batch's read flushes them before it waits.)
-                    if (!sawBytes && !firstRequest && plainSocket is not null && !batch.HasUnflushed && NothingBuffered())
+                    if (!sawBytes && plainSocket is not null && !batch.HasUnflushed && NothingBuffered())
                         await plainSocket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
                     result = await batch.ReadAsync();
                 }
