@@ -73,21 +73,9 @@ done
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -keyout "$WORK/key.pem" -out "$WORK/cert.pem" \
   -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 >/dev/null 2>&1
 
-cat > "$WORK/zones.json" <<JSON
-{
-  "Server": { "Urls": [ "http://127.0.0.1:$ZPORT", "https://127.0.0.1:$ZTPORT" ],
-              "Tls": { "Certificate": { "Path": "$WORK/cert.pem", "KeyPath": "$WORK/key.pem" } } },
-  "Logging": { "LogLevel": { "Default": "Warning" } },
-  "Zones": [
-    { "Prefix": "/plaintext", "Handler": "hello" },
-    { "Prefix": "/ws", "Handler": "websocket", "Endpoint": "echo" },
-    { "Prefix": "/", "Handler": "staticfile", "Root": "$WORK/www" },
-    { "Prefix": "/", "Handler": "notfound" }
-  ]
-}
-JSON
+source bench/confs.sh
+zones_conf "[ \"http://127.0.0.1:$ZPORT\", \"https://127.0.0.1:$ZTPORT\" ]" > "$WORK/zones.json"
 
-source bench/nginx-conf.sh
 nginx_conf auto "$NPORT" > "$WORK/nginx.conf"
 
 ZONES_CMD=(dotnet "$ZONES_DLL" --zones "$WORK/zones.json")

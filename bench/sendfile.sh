@@ -46,7 +46,7 @@ cat > "$WORK/zones.json" <<JSON
   "Zones": [ { "Prefix": "/", "Handler": "staticfile", "Root": "$WORK/www", "CacheMaxFileSize": 0 } ]
 }
 JSON
-source bench/nginx-conf.sh
+source bench/confs.sh
 nginx_conf 1 "$PORT" > "$WORK/nginx.conf"
 
 SERVER_PID=""

@@ -23,22 +23,9 @@ dotnet publish bench/HostFloor -c Release -r linux-x64 -p:PublishAot=true -o "$W
 mkdir -p "$WORK/www"; echo hello > "$WORK/www/index.txt"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -keyout "$WORK/key.pem" -out "$WORK/cert.pem" \
   -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 >/dev/null 2>&1
-zones_json() { # file urls-json
-  cat > "$1" <<JSON
-{
-  "Server": { "Urls": $2, "Tls": { "Certificate": { "Path": "$WORK/cert.pem", "KeyPath": "$WORK/key.pem" } } },
-  "Logging": { "LogLevel": { "Default": "Warning" } },
-  "Zones": [
-    { "Prefix": "/plaintext", "Handler": "hello" },
-    { "Prefix": "/ws", "Handler": "websocket", "Endpoint": "echo" },
-    { "Prefix": "/", "Handler": "staticfile", "Root": "$WORK/www" },
-    { "Prefix": "/", "Handler": "notfound" }
-  ]
-}
-JSON
-}
-zones_json "$WORK/zones.json" "[ \"http://127.0.0.1:$PORT\", \"https://127.0.0.1:$TLSPORT\" ]"
-zones_json "$WORK/zones-plain.json" "[ \"http://127.0.0.1:$PORT\" ]"
+source bench/confs.sh
+zones_conf "[ \"http://127.0.0.1:$PORT\", \"https://127.0.0.1:$TLSPORT\" ]" > "$WORK/zones.json"
+zones_conf "[ \"http://127.0.0.1:$PORT\" ]" > "$WORK/zones-plain.json"
 
 # One command line per variant (as bench/run.sh's startup-aot runs the first two).
 declare -A CMD=(
