@@ -37,6 +37,9 @@ public sealed partial class PackagingTests(PackedFeed feed) : IClassFixture<Pack
         await ChildProcess.MustRunAsync("dotnet", ["build", "-nologo"], site, Step);
         var assets = await File.ReadAllTextAsync(Path.Combine(site, "MySite", "obj", "project.assets.json"));
         Assert.Contains($"\"Zones.Hosting/{feed.Version}\"", assets);
+        // Published with native AOT, the site's compiler gets the package's list of the generic types a start resolves.
+        var aotItems = await ChildProcess.MustRunAsync("dotnet", ["msbuild", Path.Combine("MySite", "MySite.csproj"), "-getItem:RdXmlFile", "-p:PublishAot=true"], site, Step);
+        Assert.Contains("buildTransitive/Zones.Hosting.rd.xml", aotItems.Replace('\\', '/'));
 
         using (var running = ChildProcess.Start("dotnet", ["run", "--project", "MySite", "--no-build", "--", "--urls", "http://127.0.0.1:0"], site))
         {
