@@ -97,7 +97,10 @@ internal sealed class TakeOverStream(PipeReader input, Http1Output output, Socke
         if (!input.TryRead(out var result))
         {
             // After a wait on the socket the bytes are still in the kernel: bring them into the
-            // pipe. They are there, so the read completes at once.
+            // pipe. Ask the socket first: a zero-byte receive can end with nothing there (its
+            // recv(2) of no bytes returns 0), and a pipe read issued then would block this
+            // synchronous call until the peer sends (tried without the ioctl: WebSocket echo
+            // threads spun in sched_yield, and fewer messages got through).
             if (socket is null || socket.Available == 0) return 0;
             var read = input.ReadAsync();
             result = read.IsCompleted ? read.Result : read.AsTask().GetAwaiter().GetResult();
