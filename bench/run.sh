@@ -17,10 +17,10 @@ OUT=${OUT:-bench/results.md}
 DURATION=${DURATION:-6}
 CONNS=${CONNS:-64}
 IDLE=${IDLE:-10000}
-ALL_TESTS="plaintext pipelined conn-per-request static-1k static-mix static-10m ws-echo ws-idle-mem http-idle-mem tls-plaintext tls-static-1k tls-static-10m tls-ws-echo tls-handshakes startup startup-aot"
+ALL_TESTS="plaintext plaintext-accesslog pipelined conn-per-request static-1k static-mix static-10m ws-echo ws-idle-mem http-idle-mem tls-plaintext tls-static-1k tls-static-10m tls-ws-echo tls-handshakes startup startup-aot"
 TESTS=${TESTS:-$ALL_TESTS}
 PROFILES=${PROFILES:-t2c64 t1c32}
-WRK_TESTS=" plaintext pipelined conn-per-request static-1k static-mix static-10m tls-plaintext tls-static-1k tls-static-10m tls-handshakes "
+WRK_TESTS=" plaintext plaintext-accesslog pipelined conn-per-request static-1k static-mix static-10m tls-plaintext tls-static-1k tls-static-10m tls-handshakes "
 # Each wrk test once per profile: the first profile keeps the plain name.
 expanded=""
 for test in $TESTS; do
@@ -96,17 +96,24 @@ wait_ready() { # server path
 }
 
 SERVER_PID=""
-start() { # server
+start() { # server [test]
+  # plaintext-accesslog: each server's own file access log — Zones' Server:AccessLog, ASP.NET
+  # Core's W3C logger (bench/Kestrel --accesslog) — written under $WORK/logs, removed after the run.
+  local log=()
+  if [ "${2%@*}" = plaintext-accesslog ]; then
+    rm -rf "$WORK/logs"; mkdir -p "$WORK/logs"
+    case $1 in zones) log=(--Server:AccessLog "$WORK/logs/access.log") ;; kestrel) log=(--accesslog "$WORK/logs") ;; esac
+  fi
   case $1 in
-    zones) "${ZONES_CMD[@]}" >"$WORK/zones.log" 2>&1 & ;;
-    kestrel) "${KESTREL_CMD[@]}" >"$WORK/kestrel.log" 2>&1 & ;;
+    zones) "${ZONES_CMD[@]}" "${log[@]}" >"$WORK/zones.log" 2>&1 & ;;
+    kestrel) "${KESTREL_CMD[@]}" "${log[@]}" >"$WORK/kestrel.log" 2>&1 & ;;
     nginx) command -v nginx >/dev/null || return 1; "${NGINX_CMD[@]}" >"$WORK/nginx.log" 2>&1 & ;;
   esac
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
   wait_ready "$1" "$([ "$1" = nginx ] && echo /1k.txt || echo /plaintext)"
 }
-stop() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
+stop() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; rm -rf "$WORK/logs"; }
 
 WRK_SHAPE=(-t2 -c"$CONNS")
 wrk_rps() { # url [wrk options…]
@@ -151,7 +158,7 @@ measure() { # test[@profile] server → prints one number
     tls-ws-echo)
       $WSLOAD echo "wss://127.0.0.1:$tls/ws" 16 128 2 >/dev/null 2>&1 || true
       $WSLOAD echo "wss://127.0.0.1:$tls/ws" 64 128 "$DURATION" 2>/dev/null | awk '/messages/ {print $2}' ;;
-    plaintext) wrk_rps "http://127.0.0.1:$port/plaintext" ;;
+    plaintext|plaintext-accesslog) wrk_rps "http://127.0.0.1:$port/plaintext" ;;
     static-1k) wrk_rps "http://127.0.0.1:$port/1k.txt" ;;
     static-10m) wrk_rps "http://127.0.0.1:$port/10m.bin" ;;
     ws-echo)
@@ -181,7 +188,7 @@ for round in $(seq 1 "$ROUNDS"); do
           kestrel) value=$(python3 bench/tools.py startup $KPORT /plaintext "$WORK/kestrel-aot/Kestrel" "${KESTREL_CMD[@]:2}") ;;
         esac
       else
-        if ! start "$server"; then echo "$test $server nan" >> "$RESULTS"; continue; fi
+        if ! start "$server" "$test"; then echo "$test $server nan" >> "$RESULTS"; continue; fi
         value=$(measure "$test" "$server" || echo nan)
         stop
       fi

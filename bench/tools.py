@@ -109,7 +109,7 @@ def report(results_file, out_md, machine):
     units = {"plaintext": "req/s", "static-1k": "req/s", "static-10m": "req/s", "ws-echo": "msg/s",
              "ws-idle-mem": "KiB/conn", "http-idle-mem": "KiB/conn", "startup": "ms", "startup-aot": "ms",
              "tls-plaintext": "req/s", "tls-static-1k": "req/s", "tls-static-10m": "req/s", "tls-ws-echo": "msg/s",
-             "tls-handshakes": "handshakes/s", "pipelined": "req/s", "conn-per-request": "req/s", "static-mix": "req/s"}
+             "tls-handshakes": "handshakes/s", "pipelined": "req/s", "plaintext-accesslog": "req/s", "conn-per-request": "req/s", "static-mix": "req/s"}
     better_low = {"ws-idle-mem", "http-idle-mem", "startup", "startup-aot"}
     rows = []
     header = "| test | unit | Zones | Kestrel | nginx | Zones / Kestrel | Zones / nginx | runs |"
@@ -125,6 +125,16 @@ def report(results_file, out_md, machine):
             return "–"
         n = max((len(v) for v in data.get(test, {}).values()), default=0)
         rows.append(f"| {test} | {units.get(test.split('@')[0], '')}{' (lower is better)' if test in better_low else ''} | {fmt('zones')} | {fmt('kestrel')} | {fmt('nginx')} | {ratio('kestrel')} | {ratio('nginx')} | {n} |")
+    # What each server keeps of its plaintext rate with its file access log on, per load shape.
+    for test in order:
+        if test.split("@")[0] != "plaintext-accesslog":
+            continue
+        plain = test.replace("plaintext-accesslog", "plaintext")
+        kept = [f"{s} {statistics.median(data[test][s]) / statistics.median(data[plain][s]):.2f}"
+                for s in ("zones", "kestrel") if s in data.get(test, {}) and s in data.get(plain, {})]
+        if kept:
+            rows.append("")
+            rows.append(f"{test}: share of {plain} kept with the access log on — " + ", ".join(kept))
     table = "\n".join(rows)
     print(table)
     with open(out_md, "w") as f:

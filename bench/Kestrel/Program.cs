@@ -4,7 +4,12 @@ using Microsoft.Extensions.FileProviders;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.ClearProviders();
+// --accesslog FOLDER: ASP.NET Core's own access log, W3C format in files written in batches —
+// the peer of Zones' Server:AccessLog for bench/run.sh's plaintext-accesslog row.
+var accessLog = builder.Configuration["accesslog"];
+if (accessLog is not null) builder.Services.AddW3CLogging(o => o.LogDirectory = accessLog);
 var app = builder.Build();
+if (accessLog is not null) app.UseW3CLogging();
 var root = app.Configuration["root"] ?? throw new ArgumentException("--root FOLDER is required");
 var hello = "Hello, World!"u8.ToArray();
 
