@@ -135,7 +135,8 @@ internal sealed class HttpConnection : IZoneConnection
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ServeAsync(HttpRequest request)
     {
-        var started = Stopwatch.GetTimestamp();
+        // The access log's duration; without a log the clock is not read (once a request, it shows in a pipelined profile).
+        long? started = _server.LogsAccess ? Stopwatch.GetTimestamp() : null;
         request.RemoteEndPoint = RemoteEndPoint;
         request.LocalEndPoint = LocalEndPoint;
         request.ConnectionId = Id;
@@ -200,7 +201,7 @@ internal sealed class HttpConnection : IZoneConnection
 
     /// <summary>Sends the response, then decides whether the connection can carry another request.</summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> FinishAsync(HttpRequest request, ZoneResponse response, ZoneState? responder, bool mustClose, long started)
+    private async ValueTask<bool> FinishAsync(HttpRequest request, ZoneResponse response, ZoneState? responder, bool mustClose, long? started)
     {
         var limits = Limits;
         var keepAlive = request.KeepAliveRequested && !mustClose && !StopRequested
@@ -248,7 +249,7 @@ internal sealed class HttpConnection : IZoneConnection
     // ---- take-over ------------------------------------------------------------------------
 
     /// <summary>Hands the connection to the handler until it returns; true when it gives the connection back to HTTP.</summary>
-    private async ValueTask<bool> RunTakeOverAsync(ZoneState state, Func<TakeOverContext, Task<TakeOverEnd>> run, long started)
+    private async ValueTask<bool> RunTakeOverAsync(ZoneState state, Func<TakeOverContext, Task<TakeOverEnd>> run, long? started)
     {
         _server.Metrics.TakeOverStarted();
         _reuse.GiveUp(); // the handler may keep the request, its context and state: never reset them

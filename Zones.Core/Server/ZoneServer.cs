@@ -86,10 +86,13 @@ public sealed class ZoneServer : IAsyncDisposable
 
     internal ILogger AccessLogger { get; }
 
+    /// <summary>True when requests are logged (Server:AccessLog, or the Zones.Access logger at Information): only then is their duration measured.</summary>
+    internal bool LogsAccess => _accessLog is not null || AccessLogger.IsEnabled(LogLevel.Information);
+
     /// <summary>
     /// One access-log line (Information on "Zones.Access"); <paramref name="request"/> is null when
     /// the head could not be parsed into one, <paramref name="started"/> is the request's start
-    /// timestamp, null when refused before it. Nothing is formatted when the log is off.
+    /// timestamp, null when refused before it or not measured (0 ms). Nothing is formatted when the log is off.
     /// </summary>
     internal void LogAccess(IPEndPoint? remote, HttpRequest? request, string? user, int status, long bytes, long? started)
     {
