@@ -24,6 +24,7 @@ public sealed class ZoneServer : IAsyncDisposable
     private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Listener> _listeners = [];
     private ServerCertificates? _certificates;
+    private int _certificatesPreparing; // 1 once PrepareCertificates has run
     private AcmeCertificates? _acme;
     private AccessLogWriter? _accessLog; // Options.AccessLog, opened by StartAsync
     private AcmeChallengeZone? _challengeZone;
@@ -135,7 +136,7 @@ public sealed class ZoneServer : IAsyncDisposable
         {
             if (Options.AccessLog is { } accessLog) _accessLog = OpenAccessLog(accessLog);
             if (Options.Tls.Acme is { } acme) _acme = AcmeFor(acme, endpoints);
-            if (endpoints.Any(e => ListenAddress.IsHttps(e.Url!))) (_certificates = new ServerCertificates(Options.Tls, Logger, acme: _acme)).Prepare();
+            if (endpoints.Any(e => ListenAddress.IsHttps(e.Url!))) _certificates = new ServerCertificates(Options.Tls, Logger, acme: _acme);
             foreach (var endpoint in endpoints)
                 _listeners.AddRange(Listener.Bind(endpoint.Url!, ListenAddress.IsHttps(endpoint.Url!) ? TlsListenerFor(endpoint) : null));
         }
@@ -194,6 +195,7 @@ public sealed class ZoneServer : IAsyncDisposable
             {
                 var socket = await listener.Socket.AcceptAsync(_stopping.Token);
                 socket.NoDelay = true;
+                if (listener.Tls is not null && _certificatesPreparing == 0) PrepareCertificates();
                 if (Options.Limits.MaxConnections is { } max && _connections.Count >= max)
                 {
                     Refuse(socket, listener.Tls is not null);
@@ -264,8 +266,24 @@ public sealed class ZoneServer : IAsyncDisposable
         if (_connections.IsEmpty && Volatile.Read(ref _stopped) == 1) _allClosed.TrySetResult();
     }
 
+    /// <summary>
+    /// Builds the certificates' handshake contexts in the background — building one reads the
+    /// system trust store, about 100 ms of CPU — once the server is serving: at its first TLS
+    /// connection or its first heartbeat (a second after the start), whichever comes first. Begun
+    /// at the start it took a core from the first responses (5 ms of a native start on two cores;
+    /// on a one-core device, all of it); a handshake that comes before it builds its own.
+    /// </summary>
+    internal void PrepareCertificates()
+    {
+        if (_certificates is { } certificates && Interlocked.Exchange(ref _certificatesPreparing, 1) == 0) certificates.Prepare();
+    }
+
+    /// <summary>True once <see cref="PrepareCertificates"/> has run (for its tests).</summary>
+    internal bool CertificatesPreparing => Volatile.Read(ref _certificatesPreparing) == 1;
+
     private void OnHeartbeat()
     {
+        PrepareCertificates();
         var now = Environment.TickCount64;
         foreach (var (_, connection) in _connections) connection.Lifetime.OnHeartbeat(now);
     }

@@ -8,7 +8,8 @@ internal sealed class LoadedCertificate(X509Certificate2 leaf, X509Certificate2C
 {
     // Building the context builds an X509Chain, which reads the whole system trust store
     // (≈ 100 ms, more than the rest of a native start): it is built off the start path by
-    // Prepare, or by the first handshake that needs it, whichever comes first.
+    // Prepare (which the server calls once it is serving: ZoneServer.PrepareCertificates), or by
+    // the first handshake that needs it, whichever comes first.
     private readonly Lazy<SslStreamCertificateContext> _context = new(() => SslStreamCertificateContext.Create(leaf, chain, offline: true));
 
     public X509Certificate2 Leaf { get; } = leaf;

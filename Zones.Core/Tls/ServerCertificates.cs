@@ -43,7 +43,7 @@ internal sealed partial class ServerCertificates : IDisposable
         if (All().Any()) _reload = time.CreateTimer(_ => CheckForChanges(), null, options.ReloadCheckInterval, options.ReloadCheckInterval);
     }
 
-    /// <summary>Builds every certificate's handshake context in the background (see <see cref="LoadedCertificate.Prepare"/>); a server calls it once it starts.</summary>
+    /// <summary>Builds every certificate's handshake context in the background (see <see cref="LoadedCertificate.Prepare"/>); a server calls it once it is serving.</summary>
     public void Prepare()
     {
         foreach (var entry in All()) entry.Current.Prepare();
