@@ -23,13 +23,21 @@ internal static class CertificateLoader
                 throw new TlsConfigurationException($"{setting}: {path} does not exist; fix the path (relative paths start at the zone file's folder) or create the file, e.g. openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem -out cert.pem -days 365 -subj /CN=localhost");
         }
         var hash = ContentHash(file);
-        var (leaf, chain) = file.IsPkcs12 ? ReadPkcs12(file, setting) : ReadPem(file, setting);
-        if (!leaf.HasPrivateKey)
-            throw new TlsConfigurationException($"{setting}: {file.Path} holds no private key; give it with \"KeyPath\"");
+        var key = RecentCertificates.KeyOf(file, hash);
+        var loaded = RecentCertificates.Find(key);
+        if (loaded is null)
+        {
+            var (leaf, chain) = file.IsPkcs12 ? ReadPkcs12(file, setting) : ReadPem(file, setting);
+            if (!leaf.HasPrivateKey)
+                throw new TlsConfigurationException($"{setting}: {file.Path} holds no private key; give it with \"KeyPath\"");
+            loaded = new LoadedCertificate(leaf, chain, hash);
+        }
+        // Judged at every load, found or read: the clock may have moved on.
         var now = (time ?? TimeProvider.System).GetUtcNow();
-        if (leaf.NotAfter.ToUniversalTime() < now.UtcDateTime)
-            throw new TlsConfigurationException($"{setting}: the certificate in {file.Path} ({leaf.Subject}) expired on {leaf.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm} UTC; renew it, or let ACME keep one (Server:Tls:Acme)");
-        return new LoadedCertificate(leaf, chain, hash);
+        if (loaded.Leaf.NotAfter.ToUniversalTime() < now.UtcDateTime)
+            throw new TlsConfigurationException($"{setting}: the certificate in {file.Path} ({loaded.Leaf.Subject}) expired on {loaded.Leaf.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm} UTC; renew it, or let ACME keep one (Server:Tls:Acme)");
+        RecentCertificates.Add(key, loaded);
+        return loaded;
     }
 
     /// <summary>A hash of the bytes of every file the certificate is read from.</summary>
