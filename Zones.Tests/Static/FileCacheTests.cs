@@ -122,6 +122,20 @@ public sealed class FileCacheTests : IDisposable
     }
 
     [Fact]
+    public void By_default_files_up_to_256_KiB_are_held_in_memory_and_larger_ones_are_left_to_sendfile()
+    {
+        // 256 KiB is where file bodies start going out with sendfile (SendFileSizes.MinLength):
+        // by default no file takes the copy from disk in between.
+        var largest = new FileInfo(_site.Write("largest.bin", new byte[256 * 1024]));
+        var over = new FileInfo(_site.Write("over.bin", new byte[256 * 1024 + 1]));
+        var cache = new FileCache(new StaticFileOptions());
+
+        Assert.Equal(256 * 1024, cache.Store(largest.FullName, largest, null, null).FileBytes?.Length);
+        Assert.Null(cache.Store(over.FullName, over, null, null).FileBytes);
+        Assert.Equal(256L * 1024, cache.Bytes);
+    }
+
+    [Fact]
     public async Task An_entry_stands_for_at_most_a_second()
     {
         var a = new FileInfo(_site.Write("a.txt", "a"));
