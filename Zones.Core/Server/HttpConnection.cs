@@ -30,6 +30,7 @@ internal sealed class HttpConnection : IZoneConnection
     private readonly RequestReuse _reuse;
     private HttpRequest? _watchable;     // the request whose zones are running, while they run
     private TakeOverStream? _takeOver;   // the stream of the take-over in progress
+    private TakeOverNext? _takeOverNext; // set by ServeAsync when the zones asked for a take-over
     private bool _lingerOnClose;
     private readonly TlsListener? _tls;          // an https:// listener's: the handshake comes first
     private readonly SslStream? _ssl;
@@ -92,6 +93,17 @@ internal sealed class HttpConnection : IZoneConnection
                 try
                 {
                     keepAlive = await ServeAsync(request);
+                    if (_takeOverNext is { } next)
+                    {
+                        // Awaited here, in the loop's own frame: a WebSocket that idles for hours
+                        // holds this one waiting method, not ServeAsync's and a take-over method's too.
+                        // Its parts live in that one object, not as locals: every connection's loop has room for its locals.
+                        _takeOverNext = null;
+                        try { next.End = await BeginTakeOver(next); }
+                        catch (Exception e) { TakeOverThrew(next.State.Request, e); }
+                        finally { await EndTakeOverAsync(next.Stream); }
+                        keepAlive = TakeOverEnded(next);
+                    }
                 }
                 finally
                 {
@@ -163,7 +175,11 @@ internal sealed class HttpConnection : IZoneConnection
             else
             {
                 var (result, state) = await RunZonesAsync(request);
-                if (result.Kind == ZoneResultKind.TakeOver) return await RunTakeOverAsync(state, result.TakeOverRun!, started);
+                if (result.Kind == ZoneResultKind.TakeOver)
+                {
+                    _takeOverNext = new TakeOverNext(state, result.TakeOverRun!, started); // RunAsync runs it
+                    return false;
+                }
                 responder = state;
                 response = await Http1Output.PrepareAsync(result.Response!, Lifetime.Aborted);
             }
@@ -248,36 +264,38 @@ internal sealed class HttpConnection : IZoneConnection
 
     // ---- take-over ------------------------------------------------------------------------
 
-    /// <summary>Hands the connection to the handler until it returns; true when it gives the connection back to HTTP.</summary>
-    private async ValueTask<bool> RunTakeOverAsync(ZoneState state, Func<TakeOverContext, Task<TakeOverEnd>> run, long? started)
+    /// <summary>Hands the connection to the handler; the caller awaits the task it returns.</summary>
+    private Task<TakeOverEnd> BeginTakeOver(TakeOverNext next)
     {
         _server.Metrics.TakeOverStarted();
         _reuse.GiveUp(); // the handler may keep the request, its context and state: never reset them
-        var request = state.Request;
-        var stream = _takeOver = new TakeOverStream(_input, _output, _ssl is null ? _socket : null);
-        var context = new TakeOverContext(state, stream, this, _server.Services, _server.StoppingToken, Lifetime.Aborted);
-        var end = TakeOverEnd.Close;
-        try
-        {
-            end = await run(context);
-        }
-        catch (Exception e) when (!ConnectionLoss.Is(e) && e is not OperationCanceledException)
-        {
-            Log.TakeOverFailed(_server.Logger, request.ToString(), e);
-        }
-        catch (Exception e)
-        {
-            Log.ConnectionLost(_server.Logger, Id, e.Message);
-        }
-        finally
-        {
-            if (_watch is not null) await _watch.StopAsync();
-            stream.Detach();
-            _takeOver = null;
-            _body.EndRequest();
-        }
-        AccessLog(request, state.User, context.ResponseStatus ?? 0, 0, started);
-        var continueHttp = end == TakeOverEnd.ContinueHttp && !StopRequested && !Lifetime.IsAborted;
+        next.Stream = _takeOver = new TakeOverStream(_input, _output, _ssl is null ? _socket : null);
+        next.Context = new TakeOverContext(next.State, next.Stream, this, _server.Services, _server.StoppingToken, Lifetime.Aborted);
+        try { return next.Run(next.Context); }
+        catch (Exception e) { return Task.FromException<TakeOverEnd>(e); } // thrown before its first await: the same as after
+    }
+
+    private void TakeOverThrew(HttpRequest request, Exception e)
+    {
+        if (!ConnectionLoss.Is(e) && e is not OperationCanceledException) Log.TakeOverFailed(_server.Logger, request.ToString(), e);
+        else Log.ConnectionLost(_server.Logger, Id, e.Message);
+    }
+
+    /// <summary>Takes the connection back from the handler, however it ended.</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))] // once a take-over, awaited once
+    private async ValueTask EndTakeOverAsync(TakeOverStream? stream)
+    {
+        if (_watch is not null) await _watch.StopAsync();
+        stream?.Detach();
+        _takeOver = null;
+        _body.EndRequest();
+    }
+
+    /// <summary>Logs the take-over; true when its handler gave the connection back to HTTP.</summary>
+    private bool TakeOverEnded(TakeOverNext next)
+    {
+        AccessLog(next.State.Request, next.State.User, next.Context?.ResponseStatus ?? 0, 0, next.Started);
+        var continueHttp = next.End == TakeOverEnd.ContinueHttp && !StopRequested && !Lifetime.IsAborted;
         // A protocol that ends by closing (a WebSocket's close frame) lingers: the FIN goes
         // after its last bytes and what the peer still sends is drained, so no RST destroys them.
         _lingerOnClose |= !continueHttp;

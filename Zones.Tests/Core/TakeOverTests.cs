@@ -157,4 +157,25 @@ public sealed class TakeOverTests
         await next.SendAsync("GET /after HTTP/1.1\r\nHost: t\r\n\r\n");
         Assert.Equal("still serving", (await next.ReadResponseAsync()).BodyText);
     }
+
+    [Fact]
+    public async Task A_take_over_handler_that_throws_before_returning_its_task_is_closed_and_logged_the_same_way()
+    {
+        await using var server = await TestServer.StartAsync(
+            TestServer.Zone("/throws", _ => ZoneResult.TakeOver(t => throw new InvalidOperationException("no task at all"))),
+            TestServer.Zone("/", c => ZoneResult.Respond(ZoneResponse.Text("still serving"))));
+        await using (var conn = await server.ConnectAsync())
+        {
+            await conn.SendAsync("GET /throws HTTP/1.1\r\nHost: t\r\n\r\n");
+            Assert.True(await conn.WaitForCloseAsync(), "the failed take-over's connection stayed open");
+            Assert.Empty(conn.Unread); // no response: the socket was the handler's
+        }
+        var failure = await server.Logs.WaitForAsync(e => e.Message.Contains("Take-over handler failed on \"GET /throws HTTP/1.1\""));
+        Assert.Equal("no task at all", failure.Exception?.Message);
+        await Wait.UntilAsync(() => server.Server.ConnectionCount == 0, "the connection to be removed");
+
+        await using var next = await server.ConnectAsync();
+        await next.SendAsync("GET /after HTTP/1.1\r\nHost: t\r\n\r\n");
+        Assert.Equal("still serving", (await next.ReadResponseAsync()).BodyText);
+    }
 }
