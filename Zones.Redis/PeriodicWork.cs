@@ -17,9 +17,13 @@ internal sealed class PeriodicWork : IAsyncDisposable
     private async Task RunAsync(TimeSpan interval, Func<CancellationToken, Task> round)
     {
         using var timer = new PeriodicTimer(interval);
+        // Disposing ends the wait by disposing the timer (the wait then returns false) rather than
+        // by cancelling it: a cancelled wait throws, and building its stack trace costs a native
+        // build milliseconds. A round in progress still sees the token.
+        using var stop = _stopping.Token.Register(static t => ((PeriodicTimer)t!).Dispose(), timer);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stopping.Token)) await round(_stopping.Token);
+            while (await timer.WaitForNextTickAsync()) await round(_stopping.Token);
         }
         catch (OperationCanceledException)
         {
