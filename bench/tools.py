@@ -3,6 +3,27 @@
 import http.client, json, os, statistics, subprocess, sys, time
 
 
+def answered(port, path, t0):
+    """Waits (30 s from t0 at most) for a 200 on http://127.0.0.1:port/path; True when it came."""
+    while time.perf_counter() < t0 + 30:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=2)
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                return True
+        except OSError:
+            time.sleep(0.001)
+    return False
+
+
+def end(proc):
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def first_answer(port, path, cmd):
     """Spawns cmd and waits for the first 200 on http://127.0.0.1:port/path (30 s at most); returns
     (ms from the spawn, CPU ms the process used by then: the sum of its threads' run time from
@@ -10,24 +31,35 @@ def first_answer(port, path, cmd):
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        while time.perf_counter() < t0 + 30:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=2)
-                conn.request("GET", path)
-                if conn.getresponse().status == 200:
-                    wall = (time.perf_counter() - t0) * 1000
-                    task = f"/proc/{proc.pid}/task"
-                    cpu = sum(int(open(f"{task}/{t}/schedstat").read().split()[0]) for t in os.listdir(task)) / 1e6
-                    return wall, cpu
-            except OSError:
-                time.sleep(0.001)
-        return None
+        if not answered(port, path, t0):
+            return None
+        wall = (time.perf_counter() - t0) * 1000
+        task = f"/proc/{proc.pid}/task"
+        cpu = sum(int(open(f"{task}/{t}/schedstat").read().split()[0]) for t in os.listdir(task)) / 1e6
+        return wall, cpu
     finally:
-        proc.terminate()
+        end(proc)
+
+
+def stop(repeats, port, path, *cmd):
+    """Median over repeats runs of the milliseconds from SIGTERM to exit, each sent 0.3 s after the
+    first 200 on http://127.0.0.1:port/path (its background services running by then)."""
+    times = []
+    for _ in range(int(repeats)):
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
+            if not answered(port, path, time.perf_counter()):
+                print("nan")
+                return
+            time.sleep(0.3)
+            t0 = time.perf_counter()
+            proc.terminate()
             proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            times.append((time.perf_counter() - t0) * 1000)
+        finally:
+            if proc.poll() is None:
+                end(proc)
+    print(f"{statistics.median(times):.1f}")
 
 
 def startup(port, path, *cmd):
@@ -147,5 +179,5 @@ def report(results_file, out_md, machine):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"startup": startup, "startup-cpu": startup_cpu, "rss": lambda pid: rss_kib(int(pid)), "report": report,
+    {"startup": startup, "startup-cpu": startup_cpu, "stop": stop, "rss": lambda pid: rss_kib(int(pid)), "report": report,
      "http-idle": http_idle}[cmd](*args)

@@ -97,7 +97,8 @@ internal sealed class HttpConnection : IZoneConnection
                     {
                         // Awaited here, in the loop's own frame: a WebSocket that idles for hours
                         // holds this one waiting method, not ServeAsync's and a take-over method's too.
-                        // Its parts live in that one object, not as locals: every connection's loop has room for its locals.
+                        // Its parts live in `next`, not in locals: the frame of every connection's
+                        // loop has room for its locals, whether it ever takes over or not.
                         _takeOverNext = null;
                         try { next.End = await BeginTakeOver(next); }
                         catch (Exception e) { TakeOverThrew(next.State.Request, e); }
