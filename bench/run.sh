@@ -17,10 +17,10 @@ OUT=${OUT:-bench/results.md}
 DURATION=${DURATION:-6}
 CONNS=${CONNS:-64}
 IDLE=${IDLE:-10000}
-ALL_TESTS="plaintext plaintext-accesslog pipelined conn-per-request static-1k static-mix static-10m ws-echo ws-idle-mem http-idle-mem tls-plaintext tls-static-1k tls-static-10m tls-ws-echo tls-handshakes startup startup-aot"
+ALL_TESTS="plaintext plaintext-accesslog pipelined browser browser-pipelined conn-per-request static-1k static-mix static-10m ws-echo ws-idle-mem http-idle-mem tls-plaintext tls-static-1k tls-static-10m tls-ws-echo tls-handshakes startup startup-aot"
 TESTS=${TESTS:-$ALL_TESTS}
 PROFILES=${PROFILES:-t2c64 t1c32}
-WRK_TESTS=" plaintext plaintext-accesslog pipelined conn-per-request static-1k static-mix static-10m tls-plaintext tls-static-1k tls-static-10m tls-handshakes "
+WRK_TESTS=" plaintext plaintext-accesslog pipelined browser browser-pipelined conn-per-request static-1k static-mix static-10m tls-plaintext tls-static-1k tls-static-10m tls-handshakes "
 # Each wrk test once per profile: the first profile keeps the plain name.
 expanded=""
 for test in $TESTS; do
@@ -153,6 +153,8 @@ measure() { # test[@profile] server → prints one number
     tls-static-10m) wrk_rps "https://127.0.0.1:$tls/10m.bin" ;;
     tls-handshakes) wrk_rps "https://127.0.0.1:$tls/plaintext" -H "Connection: close" ;; # a full handshake per request
     pipelined) wrk_rps "http://127.0.0.1:$port/plaintext" -s bench/pipeline.lua ;;
+    browser) PIPE=1 wrk_rps "http://127.0.0.1:$port/plaintext" -s bench/browser.lua ;;
+    browser-pipelined) PIPE=16 wrk_rps "http://127.0.0.1:$port/plaintext" -s bench/browser.lua ;;
     conn-per-request) wrk_rps "http://127.0.0.1:$port/plaintext" -H "Connection: close" ;;
     static-mix) wrk_rps "http://127.0.0.1:$port/" -s bench/mix.lua ;;
     tls-ws-echo)
@@ -199,7 +201,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 MACHINE="Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr), .NET SDK $(dotnet --version), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), nginx $(nginx -v 2>&1 | cut -d/ -f2).
-Settings: $ROUNDS rounds, ${DURATION}s per run after a 2 s warm-up, wrk -t2 -c$CONNS (TEST@t1c32: wrk -t1 -c32), pipelined: 16 requests per write, WebSocket echo 64 clients × 128-byte messages, idle memory at $IDLE connections (RSS delta / connections; http-idle-mem: keep-alive connections that each sent one GET /plaintext and read its answer).
+Settings: $ROUNDS rounds, ${DURATION}s per run after a 2 s warm-up, wrk -t2 -c$CONNS (TEST@t1c32: wrk -t1 -c32), pipelined: 16 requests per write, browser: the fields Chromium sends (bench/browser.lua, 16 per write when pipelined), WebSocket echo 64 clients × 128-byte messages, idle memory at $IDLE connections (RSS delta / connections; http-idle-mem: keep-alive connections that each sent one GET /plaintext and read its answer).
 Builds: throughput, memory and \`startup\` use \`dotnet build -c Release\` (JIT) for both; \`startup-aot\` uses \`dotnet publish -p:PublishAot=true\` for both. Kestrel is the \`dotnet new web\` builder (WebApplication.CreateBuilder) with /plaintext as raw middleware, UseStaticFiles and UseWebSockets.
 Command: \`bench/run.sh $ROUNDS\`" || true  # wrk -v exits 1; the line is still complete
 if [ "$TESTS" != "$ALL_TESTS" ]; then MACHINE="$MACHINE with TESTS=\"$TESTS\""; fi

@@ -24,40 +24,27 @@ internal struct HeadScanner
     /// <summary>True when the empty line that ends the head is in <paramref name="buffer"/>; <paramref name="headEnd"/> is the offset after it.</summary>
     public bool TryFindEnd(in ReadOnlySequence<byte> buffer, HttpLimits limits, out long headEnd)
     {
-        var reader = new SequenceReader<byte>(buffer);
-        reader.Advance(_lineStart);
-        while (reader.TryAdvanceTo((byte)'\n'))
+        // Lines in the first segment (all of a head, mostly) are found with a vectorised search of
+        // the span; a line that crosses into the next segment, and those after it, with the reader.
+        var first = buffer.FirstSpan;
+        while (_lineStart < first.Length)
         {
-            var lineEnd = reader.Consumed;
-            var lineLength = lineEnd - _lineStart; // with its LF (and CR)
-            var isEmpty = lineLength == 1 || (lineLength == 2 && buffer.Slice(_lineStart, 1).FirstSpan[0] == '\r');
-
-            if (_lines == 0)
+            var lf = first[(int)_lineStart..].IndexOf((byte)'\n');
+            if (lf < 0) break;
+            var isEmpty = lf == 0 || (lf == 1 && first[(int)_lineStart] == '\r');
+            if (EndLine(buffer, _lineStart + lf + 1, isEmpty, limits)) { headEnd = _lineStart; return true; }
+        }
+        if (!buffer.IsSingleSegment)
+        {
+            var reader = new SequenceReader<byte>(buffer);
+            reader.Advance(_lineStart);
+            while (reader.TryAdvanceTo((byte)'\n'))
             {
-                if (isEmpty && HeadStart + 16 >= lineEnd)
-                {
-                    // A few stray CRLFs before a request are tolerated (some clients send one after a body).
-                    HeadStart = _lineStart = lineEnd;
-                    continue;
-                }
-                if (lineLength - 2 > limits.MaxRequestLineSize)
-                    throw RequestLineTooLong(buffer.Slice(_lineStart, lineLength), limits);
+                var lineEnd = reader.Consumed;
+                var lineLength = lineEnd - _lineStart; // with its LF (and CR)
+                var isEmpty = lineLength == 1 || (lineLength == 2 && buffer.Slice(_lineStart, 1).FirstSpan[0] == '\r');
+                if (EndLine(buffer, lineEnd, isEmpty, limits)) { headEnd = _lineStart; return true; }
             }
-            else if (isEmpty)
-            {
-                headEnd = lineEnd;
-                return true;
-            }
-            else
-            {
-                _headerBytes += lineLength;
-                if (_headerBytes > limits.MaxRequestHeadersTotalSize)
-                    throw new BadHttpRequestException(431, "The request headers are too large.");
-                if (_lines > limits.MaxRequestHeaderCount)
-                    throw new BadHttpRequestException(431, "The request has too many headers.");
-            }
-            _lines++;
-            _lineStart = lineEnd;
         }
 
         // No end yet: refuse now if what is buffered already breaks a limit.
@@ -67,6 +54,39 @@ internal struct HeadScanner
         if (_lines > 0 && _headerBytes + pending > limits.MaxRequestHeadersTotalSize)
             throw new BadHttpRequestException(431, "The request headers are too large.");
         headEnd = 0;
+        return false;
+    }
+
+    /// <summary>Counts the line that ends at <paramref name="lineEnd"/> against the limits and moves past it; true when it is the empty line that ends the head.</summary>
+    private bool EndLine(in ReadOnlySequence<byte> buffer, long lineEnd, bool isEmpty, HttpLimits limits)
+    {
+        var lineLength = lineEnd - _lineStart; // with its LF (and CR)
+        if (_lines == 0)
+        {
+            if (isEmpty && HeadStart + 16 >= lineEnd)
+            {
+                // A few stray CRLFs before a request are tolerated (some clients send one after a body).
+                HeadStart = _lineStart = lineEnd;
+                return false;
+            }
+            if (lineLength - 2 > limits.MaxRequestLineSize)
+                throw RequestLineTooLong(buffer.Slice(_lineStart, lineLength), limits);
+        }
+        else if (isEmpty)
+        {
+            _lineStart = lineEnd;
+            return true;
+        }
+        else
+        {
+            _headerBytes += lineLength;
+            if (_headerBytes > limits.MaxRequestHeadersTotalSize)
+                throw new BadHttpRequestException(431, "The request headers are too large.");
+            if (_lines > limits.MaxRequestHeaderCount)
+                throw new BadHttpRequestException(431, "The request has too many headers.");
+        }
+        _lines++;
+        _lineStart = lineEnd;
         return false;
     }
 

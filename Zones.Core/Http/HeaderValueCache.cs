@@ -3,15 +3,24 @@ using System.Text;
 namespace Zones.Http;
 
 /// <summary>
-/// Per-connection memory of the previous request's header values and target. Clients repeat the
-/// same User-Agent, Host and Accept — and often the same target — on every request of a
-/// keep-alive connection; reusing the string when the bytes match saves an allocation per header
-/// (Kestrel does the same).
+/// Per-connection memory of the previous request's target and header fields. Clients repeat the
+/// same fields — User-Agent, Host, Accept, a browser's sec-ch-ua and Sec-Fetch-* — in the same
+/// order on every request of a keep-alive connection, and often the same target; reusing the
+/// strings when the bytes match saves an allocation per field (Kestrel does the same for its
+/// known headers). A field is looked for first where it was in the previous head, then anywhere
+/// in it (a field added or dropped shifts the rest), so a head of any size costs one comparison
+/// a field once it repeats.
 /// </summary>
 internal sealed class HeaderValueCache
 {
-    private readonly KeyValuePair<string, string>[] _entries = new KeyValuePair<string, string>[16];
-    private int _next;
+    // Fields remembered per head; a browser sends about 15. Grown to the heads seen, so a
+    // connection of curl-sized heads holds a few entries, not this many.
+    private const int MaxFields = 64;
+
+    // The last head's fields, looked up; the fields of the head being parsed, written. Kept apart
+    // so that a field added in front does not overwrite one that comes later in this head too.
+    private KeyValuePair<string, string>[] _previous = [], _current = [];
+    private int _previousCount, _currentCount;
     private string _target = "";
 
     /// <summary>The request target as a string: the previous request's when the bytes are the same (the bytes are ASCII, checked by the parser).</summary>
@@ -21,18 +30,56 @@ internal sealed class HeaderValueCache
         return _target;
     }
 
-    public string Get(string name, ReadOnlySpan<byte> value)
+    /// <summary>The field at <paramref name="index"/> of the head being parsed as strings (its name interned, see <see cref="HeaderNames"/>), remembered for the next head.</summary>
+    public KeyValuePair<string, string> Field(int index, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
     {
-        foreach (var entry in _entries)
+        if (index == 0)
         {
-            if (entry.Key is null) break;
-            if (ReferenceEquals(entry.Key, name) && entry.Value.Length == value.Length && Ascii.Equals(value, entry.Value))
-                return entry.Value;
+            (_previous, _current) = (_current, _previous);
+            (_previousCount, _currentCount) = (_currentCount, 0);
         }
-        var decoded = Decode(value);
-        _entries[_next] = new(name, decoded);
-        _next = (_next + 1) % _entries.Length;
-        return decoded;
+        if (index >= MaxFields) return new(HeaderNames.Intern(name), Decode(value));
+
+        var field = Find(index, name, value);
+        if (index >= _current.Length) Array.Resize(ref _current, Math.Min(MaxFields, Math.Max(8, _current.Length * 2)));
+        _current[index] = field;
+        _currentCount = index + 1;
+        return field;
+    }
+
+    private KeyValuePair<string, string> Find(int index, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        var previous = _previous.AsSpan(0, _previousCount);
+        string fieldName;
+        if (index < previous.Length && Ascii.Equals(name, previous[index].Key))
+        {
+            if (Ascii.Equals(value, previous[index].Value)) return previous[index];
+            fieldName = previous[index].Key;
+        }
+        else
+        {
+            fieldName = NameIn(previous, name) ?? HeaderNames.Intern(name);
+        }
+        return new(fieldName, ValueIn(previous, fieldName, value) ?? Decode(value));
+    }
+
+    // Ascii.Equals is false for non-ASCII bytes: such a name or value is decoded anew each time.
+    private static string? NameIn(ReadOnlySpan<KeyValuePair<string, string>> fields, ReadOnlySpan<byte> name)
+    {
+        foreach (var field in fields)
+        {
+            if (Ascii.Equals(name, field.Key)) return field.Key;
+        }
+        return null;
+    }
+
+    private static string? ValueIn(ReadOnlySpan<KeyValuePair<string, string>> fields, string name, ReadOnlySpan<byte> value)
+    {
+        foreach (var field in fields)
+        {
+            if (ReferenceEquals(field.Key, name) && Ascii.Equals(value, field.Value)) return field.Value;
+        }
+        return null;
     }
 
     /// <summary>ASCII as is; otherwise UTF-8 when the bytes are valid UTF-8, else Latin-1 so no byte is lost.</summary>

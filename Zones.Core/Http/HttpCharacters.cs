@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Zones.Http;
 
 /// <summary>Character classes of RFC 9110 (tokens, field values) used by the parser and header checks.</summary>
@@ -5,6 +7,15 @@ public static class HttpCharacters
 {
     // tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
     private static readonly bool[] TokenTable = BuildTokenTable();
+
+    // The same classes for whole spans: a request head is checked with vectorised searches, not byte by byte.
+    private static readonly SearchValues<byte> TokenBytes =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"u8);
+    private static readonly SearchValues<byte> NotFieldValueBytes = SearchValues.Create(
+        [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F,
+         0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F, 0x7F]);
+    private static readonly SearchValues<byte> TargetBytes =
+        SearchValues.Create("!\"$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"u8);
 
     private static bool[] BuildTokenTable()
     {
@@ -20,12 +31,7 @@ public static class HttpCharacters
     public static bool IsTokenChar(byte b) => b < 128 && TokenTable[b];
 
     /// <summary>True when <paramref name="value"/> is a token: at least one tchar and nothing else (a header name, a method, a cookie name).</summary>
-    public static bool IsToken(ReadOnlySpan<byte> value)
-    {
-        if (value.IsEmpty) return false;
-        foreach (var b in value) if (!IsTokenChar(b)) return false;
-        return true;
-    }
+    public static bool IsToken(ReadOnlySpan<byte> value) => !value.IsEmpty && !value.ContainsAnyExcept(TokenBytes);
 
     /// <inheritdoc cref="IsToken(ReadOnlySpan{byte})"/>
     public static bool IsToken(ReadOnlySpan<char> value)
@@ -40,4 +46,10 @@ public static class HttpCharacters
 
     /// <summary>A byte allowed in a request target: visible ASCII except '#'. Non-ASCII must arrive percent-encoded.</summary>
     public static bool IsTargetByte(byte b) => b > 0x20 && b < 0x7F && b != (byte)'#';
+
+    /// <summary>Where the first byte that <see cref="IsFieldValueByte"/> refuses is, or -1.</summary>
+    internal static int IndexOfInvalidFieldValueByte(ReadOnlySpan<byte> value) => value.IndexOfAny(NotFieldValueBytes);
+
+    /// <summary>True when every byte is one <see cref="IsTargetByte"/> allows.</summary>
+    internal static bool IsTarget(ReadOnlySpan<byte> target) => !target.ContainsAnyExcept(TargetBytes);
 }

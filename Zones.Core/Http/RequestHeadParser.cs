@@ -76,10 +76,7 @@ internal static class RequestHeadParser
         var targetBytes = rest[..sp2];
         var versionBytes = rest[(sp2 + 1)..];
 
-        foreach (var b in targetBytes)
-        {
-            if (!HttpCharacters.IsTargetByte(b)) throw BadHttpRequestException.Bad("The request target has an invalid character.");
-        }
+        if (!HttpCharacters.IsTarget(targetBytes)) throw BadHttpRequestException.Bad("The request target has an invalid character.");
 
         var version = ParseVersion(versionBytes);
         var method = HttpMethods.Intern(methodBytes);
@@ -162,29 +159,34 @@ internal static class RequestHeadParser
 
         var value = line[(colon + 1)..];
         value = value.Trim(" \t"u8);
-        foreach (var b in value)
-        {
-            if (!HttpCharacters.IsFieldValueByte(b))
-                throw BadHttpRequestException.Bad(b == '\r' ? "A header value holds a bare CR." : "A header value has an invalid character.");
-        }
+        var invalid = HttpCharacters.IndexOfInvalidFieldValueByte(value);
+        if (invalid >= 0)
+            throw BadHttpRequestException.Bad(value[invalid] == '\r' ? "A header value holds a bare CR." : "A header value has an invalid character.");
 
         if (headers.Count >= 1000) throw new BadHttpRequestException(431, "The request has too many headers.");
-        var nameString = HeaderNames.Intern(name);
-        var valueString = cache is not null ? cache.Get(nameString, value) : HeaderValueCache.Decode(value);
-        headers.AddUnchecked(nameString, valueString);
+        var field = cache is not null ? cache.Field(headers.Count, name, value) : new(HeaderNames.Intern(name), HeaderValueCache.Decode(value));
+        headers.AddUnchecked(field.Key, field.Value);
     }
 
     /// <summary>Works out Host, body framing, keep-alive and expectations, refusing the ambiguous combinations.</summary>
     private static void ApplyFraming(ref RequestHead request, string? absoluteAuthority)
     {
         var headers = request.Headers;
-        string? host = null, contentLength = null, transferEncoding = null;
-        int hosts = 0, contentLengths = 0, transferEncodings = 0;
+        string? host = null, contentLength = null, transferEncoding = null, expect = null;
+        int hosts = 0, contentLengths = 0, transferEncodings = 0, expects = 0;
+        bool connectionClose = false, connectionKeepAlive = false;
+        // One walk over the fields (the parser interns every known name, so a reference compares it).
         foreach (var (name, value) in headers)
         {
             if (ReferenceEquals(name, HeaderNames.Host)) { hosts++; host = value; }
             else if (ReferenceEquals(name, HeaderNames.ContentLength)) { contentLengths++; contentLength = value; }
             else if (ReferenceEquals(name, HeaderNames.TransferEncoding)) { transferEncodings++; transferEncoding = value; }
+            else if (ReferenceEquals(name, HeaderNames.Connection))
+            {
+                connectionClose |= HeaderTokens.Contains(value, "close");
+                connectionKeepAlive |= HeaderTokens.Contains(value, "keep-alive");
+            }
+            else if (ReferenceEquals(name, HeaderNames.Expect)) { expects++; expect ??= value; }
             else if (IsFramingLookalike(name))
                 throw BadHttpRequestException.Bad("A header name is Content-Length or Transfer-Encoding with '_' for '-'; a CGI-style proxy would read it as the real one.");
         }
@@ -211,15 +213,11 @@ internal static class RequestHeadParser
             request.ContentLength = ParseContentLength(contentLength!);
         }
 
-        var connection = headers[HeaderNames.Connection];
-        request.KeepAliveRequested = request.Version == HttpVersion.Http11
-            ? connection is null || !headers.HasToken(HeaderNames.Connection, "close")
-            : connection is not null && headers.HasToken(HeaderNames.Connection, "keep-alive") && !headers.HasToken(HeaderNames.Connection, "close");
+        request.KeepAliveRequested = request.Version == HttpVersion.Http11 ? !connectionClose : connectionKeepAlive && !connectionClose;
 
-        var expect = headers[HeaderNames.Expect];
         if (expect is not null)
         {
-            if (!expect.Equals("100-continue", StringComparison.OrdinalIgnoreCase) || headers.CountOf(HeaderNames.Expect) > 1)
+            if (!expect.Equals("100-continue", StringComparison.OrdinalIgnoreCase) || expects > 1)
                 throw new BadHttpRequestException(417, "The only supported expectation is 100-continue.");
             // An HTTP/1.0 client cannot understand 100 Continue (RFC 9110 §10.1.1): ignore it there.
             request.ExpectsContinue = request.Version == HttpVersion.Http11 && request.HasBody;
@@ -278,6 +276,11 @@ internal static class RequestHeadParser
         return length;
     }
 
+    private static readonly SearchValues<char> IPv6Chars = SearchValues.Create("0123456789abcdefABCDEF:.");
+    // reg-name (RFC 3986 §3.2.2) and IPv4: unreserved, sub-delims and percent-encoding.
+    private static readonly SearchValues<char> RegNameChars =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=%");
+
     /// <summary>uri-host [ ":" port ] — a reg-name, IPv4 address or bracketed IPv6 address, and a port up to 65535.</summary>
     internal static bool IsValidHost(string host)
     {
@@ -288,10 +291,7 @@ internal static class RequestHeadParser
         {
             var close = span.IndexOf(']');
             if (close < 2) return false;
-            foreach (var c in span[1..close])
-            {
-                if (!char.IsAsciiHexDigit(c) && c != ':' && c != '.') return false;
-            }
+            if (span[1..close].ContainsAnyExcept(IPv6Chars)) return false;
             port = span[(close + 1)..];
             if (!port.IsEmpty && port[0] != ':') return false;
         }
@@ -299,10 +299,7 @@ internal static class RequestHeadParser
         {
             var colon = span.IndexOf(':');
             var name = colon < 0 ? span : span[..colon];
-            foreach (var c in name)
-            {
-                if (!char.IsAsciiLetterOrDigit(c) && "-._~!$&'()*+,;=%".IndexOf(c) < 0) return false;
-            }
+            if (name.ContainsAnyExcept(RegNameChars)) return false;
             port = colon < 0 ? default : span[colon..];
         }
         if (port.IsEmpty) return true;

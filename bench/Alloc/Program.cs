@@ -8,11 +8,12 @@ using Zones.Pipeline;
 using Zones.Server;
 
 // bench/Alloc: bytes allocated per plaintext request, counted in one process.
-//   dotnet run -c Release --project bench/Alloc -- [DEPTH]
+//   dotnet run -c Release --project bench/Alloc -- [DEPTH] [browser]
 // A ZoneServer on 127.0.0.1 answers GET /plaintext (the hello handler's answer); 4 raw-socket
 // clients send 20,000 requests each, DEPTH per write (default 16: pipelined; 1: one at a time).
 // After a warm-up of the same size, three rounds print GC.GetTotalAllocatedBytes over the round
-// divided by the requests — the server's allocations and the client loop's together — and then
+// divided by the requests (with "browser", each request carries the fields Chromium sends for a
+// page, bench/browser-head.txt) — the server's allocations and the client loop's together — and then
 // the types that allocated most, from the runtime's allocation samples (one per ~100 KB).
 var depth = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 16;
 const int Clients = 4, PerClient = 20_000;
@@ -22,7 +23,9 @@ var zone = new Zone("/plaintext", new ZoneHandlerFunc(c => c.Suffix.Length > 0 ?
 await using var server = new ZoneServer(new ServerOptions { Urls = ["http://127.0.0.1:0"] }, new ZoneTable([zone]), NullLoggerFactory.Instance, null);
 await server.StartAsync();
 var port = server.EndPoints[0].Port;
-var batch = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("GET /plaintext HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: wrk\r\n\r\n", depth)));
+var head = args.Contains("browser") ? File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "browser-head.txt"))
+    : "GET /plaintext HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: wrk\r\n\r\n";
+var batch = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(head, depth)));
 
 // Each client's receive buffer is made once, outside the rounds: 64 KiB a connection per round
 // would otherwise read as 3.3 B a request. What a round still counts besides the requests is
