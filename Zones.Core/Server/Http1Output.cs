@@ -46,7 +46,8 @@ internal sealed class Http1Output : IResponseSink
     /// <summary>
     /// Writes a response: head, then (unless HEAD, or a status without content) the body in its
     /// framing, then flushes — unless <paramref name="flush"/> is false: a pipelined request is
-    /// already waiting, and its answer goes out in the same write (<see cref="HasUnflushed"/>).
+    /// already arriving, and its answer goes out in the same write (<see cref="HasUnflushed"/>),
+    /// as long as the buffer holds less than <see cref="MaxBatchBytes"/>.
     /// The body is disposed however it ends. Returns the body bytes sent and whether the
     /// connection must close after it (a close-delimited or short body).
     /// </summary>
@@ -89,7 +90,7 @@ internal sealed class Http1Output : IResponseSink
                 // the client went away or stopped reading is the client's doing, not a bug to warn of.
                 written = EndBody(request, length, closeDelimited);
             }
-            if (flush || written.MustClose) await FlushAsync(cancellationToken);
+            if (flush || written.MustClose || UnflushedBytes >= MaxBatchBytes) await FlushAsync(cancellationToken);
             return written;
         }
         finally
@@ -208,6 +209,15 @@ internal sealed class Http1Output : IResponseSink
 
     /// <summary>True while responses of a pipelined batch wait in the buffer for the batch's one write.</summary>
     public bool HasUnflushed => _pipe.CanGetUnflushedBytes && _pipe.UnflushedBytes > 0;
+
+    /// <summary>
+    /// Past this many buffered bytes a response goes out at once, whatever comes after it: a
+    /// client that pipelines requests for large answers cannot make the server hold them all
+    /// (Kestrel's MaxResponseBufferSize is the same 64 KiB).
+    /// </summary>
+    public const int MaxBatchBytes = 64 * 1024;
+
+    private long UnflushedBytes => _pipe.CanGetUnflushedBytes ? _pipe.UnflushedBytes : 0;
 
     /// <summary>Sends what is buffered. While it waits, the deadlines judge the client's progress.</summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]

@@ -238,8 +238,8 @@ internal sealed class HttpConnection : IZoneConnection
             else if (!keepAlive) _lingerOnClose = true;
         }
 
-        // A pipelined request already here: this answer leaves with the next one's.
-        var flush = !keepAlive || !_body.IsComplete || !_batch.NextRequestArrived();
+        // A pipelined request already (partly) here: this answer leaves with the next ones'.
+        var flush = !keepAlive || !_body.IsComplete || !_batch.NextRequestStarted();
         var written = await _output.WriteResponseAsync(request, response, responder, keepAlive, flush, Lifetime.Aborted);
         _server.Metrics.ResponseSent(response.Status, written.Bytes);
         if (written.MustClose) keepAlive = false;

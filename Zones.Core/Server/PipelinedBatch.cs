@@ -1,47 +1,46 @@
-using System.Buffers;
 using System.IO.Pipelines;
 
 namespace Zones.Server;
 
 /// <summary>
 /// Pipelining as Kestrel and nginx do it: the answers to requests that arrived together leave
-/// together, in order. A response stays in the output buffer while the next request's whole head
-/// is already in the input buffer; what the buffer holds goes out before the connection waits for
-/// anything — the network, a handler that does not finish at once, a request body.
+/// together, in order. A response stays in the output buffer while bytes of the next request are
+/// already in the input buffer; the batch goes out before the connection waits for anything — the
+/// network, a handler that does not finish at once, a request body — or when it reaches
+/// <see cref="Http1Output.MaxBatchBytes"/>. A read that more of the batch completes at once (it was already in the
+/// socket: a batch larger than one read, a browser's heads of 700 bytes each) adds its answers to
+/// the same write.
 /// </summary>
 internal sealed class PipelinedBatch(PipeReader input, Http1Output output, ConnectionLifetime lifetime)
 {
-    /// <summary>True when the next request's head has fully arrived, so the response just made can wait for its company.</summary>
-    public bool NextRequestArrived()
+    /// <summary>True when bytes of the next request are already buffered, so the response just made can wait for its company.</summary>
+    public bool NextRequestStarted()
     {
         if (!input.TryRead(out var result)) return false;
-        var buffer = result.Buffer;
-        // One vectorised search of the first segment, where a pipelined head nearly always is;
-        // the sequence's own search (byte by byte at each '\r') only when the head spans segments.
-        var arrived = !result.IsCanceled && (buffer.FirstSpan.IndexOf("\r\n\r\n"u8) >= 0
-            || (!buffer.IsSingleSegment && new SequenceReader<byte>(buffer).TryReadTo(out ReadOnlySequence<byte> _, "\r\n\r\n"u8)));
-        input.AdvanceTo(buffer.Start); // nothing consumed, nothing examined: the next read returns it at once
-        return arrived;
+        var started = !result.IsCanceled && !result.Buffer.IsEmpty;
+        input.AdvanceTo(result.Buffer.Start); // nothing consumed, nothing examined: the next read returns it at once
+        return started;
     }
 
-    /// <summary>Responses wait in the output for the batch's one write (their next request had arrived whole).</summary>
+    /// <summary>Responses wait in the output for the batch's one write (the next request had begun to arrive).</summary>
     public bool HasUnflushed => output.HasUnflushed;
 
-    /// <summary>The connection's read: buffered input when there is some, otherwise the batch goes out first and then it waits.</summary>
+    /// <summary>The connection's read: buffered input when there is some, else a read of the socket; the batch goes out while that read waits.</summary>
     // Not async itself: with nothing to flush (every request not pipelined) the pipe's own
     // ValueTask is returned as it is, so waiting for the next request allocates no state machine.
     public ValueTask<ReadResult> ReadAsync()
     {
         if (!output.HasUnflushed) return input.ReadAsync();
         if (input.TryRead(out var ready)) return new(ready);
-        return FlushThenReadAsync();
+        var read = input.ReadAsync();
+        return read.IsCompleted ? read : FlushWhileReadingAsync(read);
     }
 
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ReadResult> FlushThenReadAsync()
+    private async ValueTask<ReadResult> FlushWhileReadingAsync(ValueTask<ReadResult> read)
     {
-        await output.FlushAsync(lifetime.Aborted);
-        return await input.ReadAsync();
+        await FlushAsync();
+        return await read;
     }
 
     /// <summary>
@@ -53,11 +52,14 @@ internal sealed class PipelinedBatch(PipeReader input, Http1Output output, Conne
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))] // awaited once, by the connection
     public async ValueTask<T> WhileWaitingAsync<T>(ValueTask<T> zones)
     {
-        if (!zones.IsCompleted && output.HasUnflushed)
-        {
-            try { await output.FlushAsync(lifetime.Aborted); }
-            catch (Exception e) when (ConnectionLoss.Is(e) || e is OperationCanceledException) { lifetime.Abort(); }
-        }
+        if (!zones.IsCompleted && output.HasUnflushed) await FlushAsync();
         return await zones;
+    }
+
+    /// <summary>Sends the batch while something else (a read, the zones) is pending, which must still be awaited: a failed write aborts the connection instead of throwing.</summary>
+    private async ValueTask FlushAsync()
+    {
+        try { await output.FlushAsync(lifetime.Aborted); }
+        catch (Exception e) when (ConnectionLoss.Is(e) || e is OperationCanceledException) { lifetime.Abort(); }
     }
 }

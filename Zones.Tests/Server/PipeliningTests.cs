@@ -112,4 +112,53 @@ public sealed class PipeliningTests
         var rest = await connection.ReadToEndAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
         Assert.Equal("taken", Encoding.ASCII.GetString(rest));
     }
+
+    // A handler that notes how many answer bytes the client's socket holds when it runs: none
+    // means nothing of the batch has been sent yet. (Loopback: a send is in the peer's receive
+    // queue when it returns.) The client reads nothing until then.
+    private static Zone Probe(RawConnection?[] client, TaskCompletionSource<int> seen) => TestServer.Zone("/probe", c =>
+    {
+        seen.TrySetResult(client[0]!.Socket.Available);
+        return ZoneResult.Respond(ZoneResponse.Text("probed"));
+    });
+
+    [Fact]
+    public async Task A_batch_larger_than_one_read_of_the_socket_still_leaves_in_one_write()
+    {
+        // Twelve heads of about 1 KiB, as a browser's are: the server reads them 4 KiB at a time,
+        // and each read but the last ends inside a head.
+        var client = new RawConnection?[1];
+        var seen = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await StartAsync(Probe(client, seen));
+        await using var connection = client[0] = await server.ConnectAsync();
+        var padding = new string('p', 1000);
+        var batch = string.Concat(Enumerable.Range(1, 11).Select(i => $"GET /n/{i:D2} HTTP/1.1\r\nHost: t\r\nX-Padding: {padding}\r\n\r\n"))
+            + $"GET /probe HTTP/1.1\r\nHost: t\r\nX-Padding: {padding}\r\n\r\n";
+        Assert.True(batch.Length > 3 * 4096);
+        await connection.SendAsync(batch);
+        Assert.Equal(0, await seen.Task.WaitAsync(TimeSpan.FromSeconds(10))); // the eleven answers before it were still in the server's buffer
+
+        for (var i = 1; i <= 11; i++) Assert.Equal($"{i:D2}", (await connection.ReadResponseAsync()).BodyText);
+        Assert.Equal("probed", (await connection.ReadResponseAsync()).BodyText);
+    }
+
+    [Fact]
+    public async Task A_batch_goes_out_once_it_holds_64_KiB_without_waiting_for_the_rest()
+    {
+        var client = new RawConnection?[1];
+        var seen = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var large = new string('x', 40 * 1024);
+        await using var server = await StartAsync(
+            TestServer.Zone("/large", _ => ZoneResult.Respond(ZoneResponse.Text(large))), Probe(client, seen));
+        await using var connection = client[0] = await server.ConnectAsync();
+        // Small heads, all in one read: only the size of their answers can end the batch early.
+        await connection.SendAsync(string.Concat(Enumerable.Repeat(Get("/large"), 3)) + Get("/probe"));
+
+        // 80 KiB after the second answer: those two were sent before the third and the probe ran
+        // (all of the batch would be 120 KiB, and the client reads nothing until the probe has run).
+        var arrived = await seen.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(arrived >= 2 * large.Length && arrived < 3 * large.Length, $"{arrived} bytes had arrived when the last request was served");
+        for (var i = 0; i < 3; i++) Assert.Equal(large.Length, (await connection.ReadResponseAsync()).BodyText.Length);
+        Assert.Equal("probed", (await connection.ReadResponseAsync()).BodyText);
+    }
 }
