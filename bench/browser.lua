@@ -1,4 +1,4 @@
--- wrk -s bench/browser.lua: GET /plaintext with the fields Chromium sends for a page (about 650 bytes
+-- wrk -s bench/browser.lua: GET of the URL's path with the fields Chromium sends for a page (about 650 bytes
 -- of them: sec-ch-ua, Sec-Fetch-*, a long Accept and User-Agent, a cookie); PIPE=16 puts 16 in every write.
 local headers = {
   ["Connection"] = "keep-alive",
@@ -19,7 +19,7 @@ local headers = {
 init = function(args)
   local n = tonumber(os.getenv("PIPE") or "1")
   local requests = {}
-  for i = 1, n do requests[i] = wrk.format("GET", "/plaintext", headers) end
+  for i = 1, n do requests[i] = wrk.format("GET", wrk.path, headers) end
   batch = table.concat(requests)
 end
 request = function() return batch end

@@ -17,10 +17,10 @@ OUT=${OUT:-bench/results.md}
 DURATION=${DURATION:-6}
 CONNS=${CONNS:-64}
 IDLE=${IDLE:-10000}
-ALL_TESTS="plaintext plaintext-accesslog pipelined browser browser-pipelined conn-per-request static-1k static-mix static-10m ws-echo ws-idle-mem http-idle-mem tls-plaintext tls-static-1k tls-static-10m tls-ws-echo tls-handshakes startup startup-aot"
+ALL_TESTS="plaintext plaintext-accesslog pipelined browser browser-pipelined conn-per-request static-1k static-1k-browser static-mix static-10m ws-echo ws-idle-mem http-idle-mem tls-plaintext tls-static-1k tls-static-10m tls-ws-echo tls-handshakes startup startup-aot"
 TESTS=${TESTS:-$ALL_TESTS}
 PROFILES=${PROFILES:-t2c64 t1c32}
-WRK_TESTS=" plaintext plaintext-accesslog pipelined browser browser-pipelined conn-per-request static-1k static-mix static-10m tls-plaintext tls-static-1k tls-static-10m tls-handshakes "
+WRK_TESTS=" plaintext plaintext-accesslog pipelined browser browser-pipelined conn-per-request static-1k static-1k-browser static-mix static-10m tls-plaintext tls-static-1k tls-static-10m tls-handshakes "
 # Each wrk test once per profile: the first profile keeps the plain name.
 expanded=""
 for test in $TESTS; do
@@ -162,6 +162,7 @@ measure() { # test[@profile] server → prints one number
       $WSLOAD echo "wss://127.0.0.1:$tls/ws" 64 128 "$DURATION" 2>/dev/null | awk '/messages/ {print $2}' ;;
     plaintext|plaintext-accesslog) wrk_rps "http://127.0.0.1:$port/plaintext" ;;
     static-1k) wrk_rps "http://127.0.0.1:$port/1k.txt" ;;
+    static-1k-browser) PIPE=1 wrk_rps "http://127.0.0.1:$port/1k.txt" -s bench/browser.lua ;;
     static-10m) wrk_rps "http://127.0.0.1:$port/10m.bin" ;;
     ws-echo)
       $WSLOAD echo "ws://127.0.0.1:$port/ws" 16 128 2 >/dev/null 2>&1 || true
@@ -171,7 +172,7 @@ measure() { # test[@profile] server → prints one number
   esac
 }
 
-servers_for() { case ${1%@*} in static-1k|static-mix|static-10m) echo "zones kestrel nginx";; *) echo "zones kestrel";; esac; }
+servers_for() { case ${1%@*} in static-1k|static-1k-browser|static-mix|static-10m) echo "zones kestrel nginx";; *) echo "zones kestrel";; esac; }
 
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round of $ROUNDS"

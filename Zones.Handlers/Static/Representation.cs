@@ -12,13 +12,15 @@ internal sealed record Representation(FileInfo File, string? Coding, bool OnTheF
 {
     public static Representation Choose(ZoneContext context, FileInfo file, FileInfo? brotli, FileInfo? gzip, string contentType, StaticFileOptions options)
     {
+        // Accept-Encoding is parsed only when there is a choice to make: most files have no
+        // compressed sibling and most zones do not compress, and a browser's list costs a parse
+        // and its strings on every request.
         var request = context.Request;
-        var accepted = request.AcceptEncoding;
         var varies = false;
-        if (options.Precompressed)
+        if (options.Precompressed && (brotli is not null || gzip is not null))
         {
-            varies = brotli is not null || gzip is not null;
-            if (ContentCoding.Choose(accepted, brotli is not null, gzip is not null) is { } coding)
+            varies = true;
+            if (ContentCoding.Choose(request.AcceptEncoding, brotli is not null, gzip is not null) is { } coding)
                 return new(coding == ContentCoding.Brotli ? brotli! : gzip!, coding, OnTheFly: false, Varies: true);
         }
         if (options.Compress && file.Length > 0 && file.Length >= options.CompressMinSize && MediaTypes.IsCompressible(contentType))
@@ -26,7 +28,7 @@ internal sealed record Representation(FileInfo File, string? Coding, bool OnTheF
             varies = true;
             // A range request gets the file itself: byte offsets into output that is produced
             // afresh each time would mean nothing.
-            if (!request.Headers.Contains(HeaderNames.Range) && ContentCoding.Choose(accepted, true, true) is { } coding)
+            if (!request.Headers.Contains(HeaderNames.Range) && ContentCoding.Choose(request.AcceptEncoding, true, true) is { } coding)
                 return new(file, coding, OnTheFly: true, Varies: true);
         }
         return new(file, null, OnTheFly: false, varies);
