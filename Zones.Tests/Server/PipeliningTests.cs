@@ -147,15 +147,15 @@ public sealed class PipeliningTests
     {
         var client = new RawConnection?[1];
         var seen = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var large = new string('x', 40 * 1024);
+        var large = new string('x', 33 * 1024); // two make a full batch (66 KiB), three do not fit one
         await using var server = await StartAsync(
             TestServer.Zone("/large", _ => ZoneResult.Respond(ZoneResponse.Text(large))), Probe(client, seen));
         await using var connection = client[0] = await server.ConnectAsync();
         // Small heads, all in one read: only the size of their answers can end the batch early.
         await connection.SendAsync(string.Concat(Enumerable.Repeat(Get("/large"), 3)) + Get("/probe"));
 
-        // 80 KiB after the second answer: those two were sent before the third and the probe ran
-        // (all of the batch would be 120 KiB, and the client reads nothing until the probe has run).
+        // 66 KiB after the second answer: those two were sent before the third and the probe ran
+        // (all of the batch would be 99 KiB, and the client reads nothing until the probe has run).
         var arrived = await seen.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(arrived >= 2 * large.Length && arrived < 3 * large.Length, $"{arrived} bytes had arrived when the last request was served");
         for (var i = 0; i < 3; i++) Assert.Equal(large.Length, (await connection.ReadResponseAsync()).BodyText.Length);

@@ -26,6 +26,33 @@ public sealed class HttpsTests : IDisposable
     }
 
     [Fact]
+    public async Task Pipelined_requests_larger_than_one_read_are_answered_whole_and_in_order_over_tls()
+    {
+        // 40 heads of about 1 KiB in one write: many TLS records and reads. The batch's answers
+        // are sent while the connection's next read of the TLS stream is pending (PipelinedBatch).
+        await using var server = await TlsServer.StartAsync(_certificates, null,
+            TestServer.Zone("/n/", c => ZoneResult.Respond(ZoneResponse.Text(c.Request.Path[3..]))));
+        await using var tls = await TlsServer.HandshakeAsync(server.Port, _certificates);
+        var padding = new string('p', 1000);
+        var batch = string.Concat(Enumerable.Range(1, 40).Select(i => $"GET /n/{i:D2} HTTP/1.1\r\nHost: t\r\nX-Padding: {padding}\r\n\r\n"));
+        await tls.WriteAsync(System.Text.Encoding.ASCII.GetBytes(batch));
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var received = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        string text;
+        do
+        {
+            var n = await tls.ReadAsync(buffer, timeout.Token);
+            Assert.True(n > 0, "the connection closed before the 40th answer");
+            received.Write(buffer, 0, n);
+            text = System.Text.Encoding.Latin1.GetString(received.ToArray());
+        } while (!text.EndsWith("\r\n\r\n40", StringComparison.Ordinal));
+        var bodies = text.Split("HTTP/1.1 200 OK").Skip(1).Select(r => r[^2..]);
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => $"{i:D2}"), bodies);
+    }
+
+    [Fact]
     public async Task Plain_and_tls_listeners_serve_side_by_side()
     {
         var (certificate, key) = _certificates.WritePem(_certificates.Server(), "server");
