@@ -44,7 +44,9 @@ public sealed class StaticFileHandler(StaticFileOptions options) : IZoneHandler
             var choice = Representation.Choose(context, entry.File, entry.Brotli, entry.Gzip, contentType, options);
             // Ranges and on-the-fly compression read from a handle; everything else can come from memory.
             var bytes = choice.OnTheFly || context.Request.Headers.Contains(HeaderNames.Range) ? null : entry.BytesOf(choice.File);
-            using var file = bytes is not null ? OpenedFile.InMemory(bytes, choice.File.LastWriteTimeUtc) : OpenedFile.Open(choice.File);
+            using var file = bytes is not null
+                ? OpenedFile.InMemory(bytes, choice.File.LastWriteTimeUtc, entry.ValidatorsOf(choice.File, choice.Coding))
+                : OpenedFile.Open(choice.File);
             return ZoneResult.Respond(FileResponse.For(context.Request, file, choice, contentType, options));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

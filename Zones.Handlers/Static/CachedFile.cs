@@ -24,6 +24,16 @@ internal sealed class CachedFile(FileInfo file, FileInfo? brotli, FileInfo? gzip
     /// <summary>True when a fresh look at the path shows the same file: same length, same modification time.</summary>
     public bool Describes(FileInfo now) => now.Length == File.Length && now.LastWriteTimeUtc == File.LastWriteTimeUtc;
 
+    // Made on first use and kept: the same for every request while this entry stands.
+    private FileValidators? _fileValidators, _brotliValidators, _gzipValidators;
+
+    /// <summary>The ETag and Last-Modified of one of this entry's files sent as it is (<paramref name="coding"/> its content coding, or null), formatted once for all requests.</summary>
+    public FileValidators ValidatorsOf(FileInfo chosen, string? coding)
+    {
+        ref var held = ref ReferenceEquals(chosen, Brotli) ? ref _brotliValidators : ref ReferenceEquals(chosen, Gzip) ? ref _gzipValidators : ref _fileValidators;
+        return held ??= FileValidators.For(chosen.Length, chosen.LastWriteTimeUtc, coding);
+    }
+
     /// <summary>The bytes held for one of this entry's files, or null when that one is read from disk.</summary>
     public byte[]? BytesOf(FileInfo chosen) =>
         ReferenceEquals(chosen, File) ? FileBytes : ReferenceEquals(chosen, Brotli) ? BrotliBytes : ReferenceEquals(chosen, Gzip) ? GzipBytes : null;

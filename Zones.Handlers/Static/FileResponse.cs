@@ -12,7 +12,7 @@ internal static class FileResponse
     public static ZoneResponse For(HttpRequest request, OpenedFile file, Representation choice, string contentType, StaticFileOptions options)
     {
         var length = file.Length;
-        var etag = EntityTag.ForFile(length, file.Modified, choice.Coding);
+        var etag = file.Validators?.ETag ?? EntityTag.ForFile(length, file.Modified, choice.Coding);
         // On-the-fly output is not byte-for-byte stable, so its tag is weak and it has no
         // Last-Modified: a range request can then never be matched against it (If-Range), and
         // cannot splice identity bytes into a compressed download.
@@ -20,7 +20,7 @@ internal static class FileResponse
         if (choice.OnTheFly) etag = EntityTag.Weaken(etag);
 
         var headers = new HttpHeaders(6) { { HeaderNames.ETag, etag } };
-        if (lastModified is { } date) headers.Add(HeaderNames.LastModified, HttpDate.Format(date));
+        if (lastModified is { } date) headers.Add(HeaderNames.LastModified, file.Validators?.LastModified ?? HttpDate.Format(date));
         if (options.CacheControl is { Length: > 0 } cacheControl) headers.Add(HeaderNames.CacheControl, cacheControl);
         if (choice.Varies) headers.Add(HeaderNames.Vary, HeaderNames.AcceptEncoding);
 

@@ -13,16 +13,20 @@ internal sealed class OpenedFile : IDisposable
     private SafeFileHandle? _handle;
     private readonly ReadOnlyMemory<byte>? _bytes;
 
-    private OpenedFile(SafeFileHandle? handle, long length, DateTimeOffset modified, ReadOnlyMemory<byte>? bytes = null)
+    private OpenedFile(SafeFileHandle? handle, long length, DateTimeOffset modified, ReadOnlyMemory<byte>? bytes = null, FileValidators? validators = null)
     {
         _handle = handle;
         Length = length;
         Modified = modified;
         _bytes = bytes;
+        Validators = validators;
     }
 
-    /// <summary>A cached file's bytes, read when the cache took it with this date.</summary>
-    public static OpenedFile InMemory(ReadOnlyMemory<byte> bytes, DateTimeOffset modified) => new(null, bytes.Length, modified, bytes);
+    /// <summary>A cached file's bytes, read when the cache took it with this date, and its validators as the cache formatted them.</summary>
+    public static OpenedFile InMemory(ReadOnlyMemory<byte> bytes, DateTimeOffset modified, FileValidators validators) => new(null, bytes.Length, modified, bytes, validators);
+
+    /// <summary>The ETag and Last-Modified of the file sent as it is, when the cache has them; null for a file opened from disk.</summary>
+    public FileValidators? Validators { get; }
 
     public long Length { get; }
 

@@ -98,6 +98,43 @@ public sealed class FileCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_from_memory_carries_the_validators_a_file_from_disk_does()
+    {
+        var script = string.Concat(Enumerable.Repeat("console.log('zones');\n", 100));
+        _site.Write("app.js", script);
+        _site.Write("app.js.gz", Gzip(script));
+        await using var cached = await _site.StartAsync();
+        await using var uncached = await _site.StartAsync(new StaticFileOptions { CacheMaxEntries = 0 });
+        using var fromMemory = cached.CreateClient();
+        using var fromDisk = uncached.CreateClient();
+        foreach (var coding in new[] { "identity", "gzip" })
+        {
+            using var disk = await fromDisk.SendAsync("GET", "/app.js", ("Accept-Encoding", coding));
+            for (var i = 0; i < 2; i++) // the cache's first answer makes its validators, the second reuses them
+            {
+                using var memory = await fromMemory.SendAsync("GET", "/app.js", ("Accept-Encoding", coding));
+                Assert.Equal((disk.Header("ETag"), disk.Header("Last-Modified")), (memory.Header("ETag"), memory.Header("Last-Modified")));
+                using var revalidated = await fromMemory.SendAsync("GET", "/app.js", ("Accept-Encoding", coding), ("If-None-Match", memory.Header("ETag")!));
+                Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
+            }
+        }
+    }
+
+    [Fact]
+    public void An_entry_formats_each_files_validators_once()
+    {
+        var file = new FileInfo(_site.Write("v.txt", "validators"));
+        var gzip = new FileInfo(_site.Write("v.txt.gz", Gzip("validators")));
+        var entry = new FileCache(new StaticFileOptions()).Store(file.FullName, file, null, gzip);
+        var plain = entry.ValidatorsOf(entry.File, null);
+        Assert.Same(plain, entry.ValidatorsOf(entry.File, null));
+        Assert.Equal(FileValidators.For(file.Length, file.LastWriteTimeUtc, null), plain);
+        var compressed = entry.ValidatorsOf(entry.Gzip!, ContentCoding.Gzip);
+        Assert.Equal(FileValidators.For(gzip.Length, gzip.LastWriteTimeUtc, ContentCoding.Gzip), compressed);
+        Assert.NotEqual(plain.ETag, compressed.ETag);
+    }
+
+    [Fact]
     public void The_cache_holds_bytes_up_to_its_bounds_and_forgets_what_changed()
     {
         var a = new FileInfo(_site.Write("a.bin", new byte[60]));
