@@ -30,21 +30,42 @@ internal sealed class HeaderValueCache
         return _target;
     }
 
+    /// <summary>A new head begins: the fields parsed so far become the last head's.</summary>
+    public void BeginHead()
+    {
+        (_previous, _current) = (_current, _previous);
+        (_previousCount, _currentCount) = (_currentCount, 0);
+    }
+
+    /// <summary>
+    /// The last head's field at <paramref name="index"/> when this head's field there has the very
+    /// same bytes (remembered for the next head, as <see cref="Field"/> does), else null. Its strings
+    /// were made from bytes the parser had checked, and an ASCII string equals only the bytes it
+    /// came from, so the caller may skip its checks for it.
+    /// </summary>
+    public KeyValuePair<string, string>? Repeated(int index, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        if (index >= _previousCount) return null;
+        var previous = _previous[index];
+        if (!Ascii.Equals(name, previous.Key) || !Ascii.Equals(value, previous.Value)) return null;
+        Remember(index, previous);
+        return previous;
+    }
+
     /// <summary>The field at <paramref name="index"/> of the head being parsed as strings (its name interned, see <see cref="HeaderNames"/>), remembered for the next head.</summary>
     public KeyValuePair<string, string> Field(int index, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
     {
-        if (index == 0)
-        {
-            (_previous, _current) = (_current, _previous);
-            (_previousCount, _currentCount) = (_currentCount, 0);
-        }
         if (index >= MaxFields) return new(HeaderNames.Intern(name), Decode(value));
-
         var field = Find(index, name, value);
+        Remember(index, field);
+        return field;
+    }
+
+    private void Remember(int index, KeyValuePair<string, string> field)
+    {
         if (index >= _current.Length) Array.Resize(ref _current, Math.Min(MaxFields, Math.Max(8, _current.Length * 2)));
         _current[index] = field;
         _currentCount = index + 1;
-        return field;
     }
 
     private KeyValuePair<string, string> Find(int index, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)

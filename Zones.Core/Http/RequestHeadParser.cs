@@ -40,6 +40,7 @@ internal static class RequestHeadParser
         var fields = Math.Max(0, head.Count((byte)'\n') - 1);
         if (headers is null) headers = new HttpHeaders(fields);
         else headers.Reuse(fields);
+        cache?.BeginHead();
         while (true)
         {
             lineEnd = NextLine(head, out line);
@@ -154,16 +155,22 @@ internal static class RequestHeadParser
         var colon = line.IndexOf((byte)':');
         if (colon <= 0) throw BadHttpRequestException.Bad("A header line has no name or no colon.");
         var name = line[..colon];
+        var value = line[(colon + 1)..].Trim(" \t"u8);
+        if (headers.Count >= 1000) throw new BadHttpRequestException(431, "The request has too many headers.");
+
+        // The same bytes as the last head's field in this place passed the checks below then.
+        if (cache is not null && cache.Repeated(headers.Count, name, value) is { } repeated)
+        {
+            headers.AddUnchecked(repeated.Key, repeated.Value);
+            return;
+        }
+
         if (!HttpCharacters.IsToken(name))
             throw BadHttpRequestException.Bad("A header name has an invalid character (or whitespace before the colon).");
-
-        var value = line[(colon + 1)..];
-        value = value.Trim(" \t"u8);
         var invalid = HttpCharacters.IndexOfInvalidFieldValueByte(value);
         if (invalid >= 0)
             throw BadHttpRequestException.Bad(value[invalid] == '\r' ? "A header value holds a bare CR." : "A header value has an invalid character.");
 
-        if (headers.Count >= 1000) throw new BadHttpRequestException(431, "The request has too many headers.");
         var field = cache is not null ? cache.Field(headers.Count, name, value) : new(HeaderNames.Intern(name), HeaderValueCache.Decode(value));
         headers.AddUnchecked(field.Key, field.Value);
     }
