@@ -45,7 +45,7 @@ public sealed class StaticFileHandler(StaticFileOptions options) : IZoneHandler
             // Ranges and on-the-fly compression read from a handle; everything else can come from memory.
             var bytes = choice.OnTheFly || context.Request.Headers.Contains(HeaderNames.Range) ? null : entry.BytesOf(choice.File);
             using var file = bytes is not null
-                ? OpenedFile.InMemory(bytes, choice.File.LastWriteTimeUtc, entry.ValidatorsOf(choice.File, choice.Coding))
+                ? OpenedFile.InMemory(bytes, choice.File.LastWriteTimeUtc, entry.ValidatorsOf(choice.File))
                 : OpenedFile.Open(choice.File);
             return ZoneResult.Respond(FileResponse.For(context.Request, file, choice, contentType, options));
         }

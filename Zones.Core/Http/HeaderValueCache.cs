@@ -70,17 +70,11 @@ internal sealed class HeaderValueCache
 
     private KeyValuePair<string, string> Find(int index, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
     {
+        // The same field in its place is Repeated's; here the name or the value differs from it.
         var previous = _previous.AsSpan(0, _previousCount);
-        string fieldName;
-        if (index < previous.Length && Ascii.Equals(name, previous[index].Key))
-        {
-            if (Ascii.Equals(value, previous[index].Value)) return previous[index];
-            fieldName = previous[index].Key;
-        }
-        else
-        {
-            fieldName = NameIn(previous, name) ?? HeaderNames.Intern(name);
-        }
+        var fieldName = index < previous.Length && Ascii.Equals(name, previous[index].Key)
+            ? previous[index].Key
+            : NameIn(previous, name) ?? HeaderNames.Intern(name);
         return new(fieldName, ValueIn(previous, fieldName, value) ?? Decode(value));
     }
 

@@ -27,11 +27,12 @@ internal sealed class CachedFile(FileInfo file, FileInfo? brotli, FileInfo? gzip
     // Made on first use and kept: the same for every request while this entry stands.
     private FileValidators? _fileValidators, _brotliValidators, _gzipValidators;
 
-    /// <summary>The ETag and Last-Modified of one of this entry's files sent as it is (<paramref name="coding"/> its content coding, or null), formatted once for all requests.</summary>
-    public FileValidators ValidatorsOf(FileInfo chosen, string? coding)
+    /// <summary>The ETag and Last-Modified of one of this entry's files sent as it is (a sibling with its content coding), formatted once for all requests.</summary>
+    public FileValidators ValidatorsOf(FileInfo chosen)
     {
-        ref var held = ref ReferenceEquals(chosen, Brotli) ? ref _brotliValidators : ref ReferenceEquals(chosen, Gzip) ? ref _gzipValidators : ref _fileValidators;
-        return held ??= FileValidators.For(chosen.Length, chosen.LastWriteTimeUtc, coding);
+        if (ReferenceEquals(chosen, Brotli)) return _brotliValidators ??= FileValidators.For(chosen.Length, chosen.LastWriteTimeUtc, ContentCoding.Brotli);
+        if (ReferenceEquals(chosen, Gzip)) return _gzipValidators ??= FileValidators.For(chosen.Length, chosen.LastWriteTimeUtc, ContentCoding.Gzip);
+        return _fileValidators ??= FileValidators.For(chosen.Length, chosen.LastWriteTimeUtc, coding: null);
     }
 
     /// <summary>The bytes held for one of this entry's files, or null when that one is read from disk.</summary>

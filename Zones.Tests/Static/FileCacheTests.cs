@@ -126,10 +126,10 @@ public sealed class FileCacheTests : IDisposable
         var file = new FileInfo(_site.Write("v.txt", "validators"));
         var gzip = new FileInfo(_site.Write("v.txt.gz", Gzip("validators")));
         var entry = new FileCache(new StaticFileOptions()).Store(file.FullName, file, null, gzip);
-        var plain = entry.ValidatorsOf(entry.File, null);
-        Assert.Same(plain, entry.ValidatorsOf(entry.File, null));
+        var plain = entry.ValidatorsOf(entry.File);
+        Assert.Same(plain, entry.ValidatorsOf(entry.File));
         Assert.Equal(FileValidators.For(file.Length, file.LastWriteTimeUtc, null), plain);
-        var compressed = entry.ValidatorsOf(entry.Gzip!, ContentCoding.Gzip);
+        var compressed = entry.ValidatorsOf(entry.Gzip!);
         Assert.Equal(FileValidators.For(gzip.Length, gzip.LastWriteTimeUtc, ContentCoding.Gzip), compressed);
         Assert.NotEqual(plain.ETag, compressed.ETag);
     }
