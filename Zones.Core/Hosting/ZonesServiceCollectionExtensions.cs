@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 using Zones.Pipeline;
@@ -23,7 +24,8 @@ public static class ZonesServiceCollectionExtensions
         // Certificate and authority paths in zones.json start at the zone file's folder, as roots do.
         services.PostConfigure<ServerOptions>(options => options.ResolvePaths(Path.GetDirectoryName(zoneFile.Path)!));
         services.TryAddSingleton(sp => new ZoneTableBuilder(sp.GetServices<ZoneHandlerRegistration>(), sp));
-        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<ReloadingZoneTableSource>(sp, configuration));
+        services.TryAddSingleton(sp => new ReloadingZoneTableSource(configuration, sp.GetRequiredService<ZoneFile>(),
+            sp.GetRequiredService<ZoneTableBuilder>(), sp.GetRequiredService<ILogger<ReloadingZoneTableSource>>()));
         services.TryAddSingleton<IZoneTableSource>(sp => sp.GetRequiredService<ReloadingZoneTableSource>());
         services.TryAddSingleton<ZoneServerHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<ZoneServerHostedService>());
