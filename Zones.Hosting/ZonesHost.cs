@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Zones.Handlers;
 using Zones.Server;
+using Zones.Tls;
 using Zones.Handlers.Feeds;
 
 namespace Zones.Hosting;
@@ -62,6 +63,8 @@ public static class ZonesHost
         // service managers; the command line still wins.
         builder.Configuration.AddEnvironmentVariables("ZONES_");
         builder.Configuration.AddCommandLine(args);
+        // With an https listener, OpenSSL gets ready on another core while the host is built.
+        OpenSslWarmup.StartIfWanted(builder.Configuration);
 
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.AddSimpleConsole(o =>
