@@ -19,6 +19,9 @@ internal interface IResponseSink
 
     ValueTask<bool> TrySendFileAsync(SafeFileHandle file, long offset, long length, CancellationToken cancellationToken);
 
+    /// <summary>Sends a body's bytes from memory as they are, without copying them into the output; false when this output cannot.</summary>
+    ValueTask<bool> TrySendBytesAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) => new(false);
+
     bool BodyOpen { get; }
 
     long BodyBytes { get; }

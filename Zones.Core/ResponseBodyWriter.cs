@@ -44,6 +44,13 @@ public sealed class ResponseBodyWriter
     public ValueTask<bool> TrySendFileAsync(SafeFileHandle file, long offset, long length, CancellationToken cancellationToken = default) =>
         _sink.TrySendFileAsync(file, offset, length, cancellationToken);
 
+    /// <summary>
+    /// Sends bytes held in memory straight to a plain socket when the body's framing is raw;
+    /// false when it cannot, and the caller copies instead.
+    /// </summary>
+    internal ValueTask<bool> TrySendBytesAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
+        _sink.TrySendBytesAsync(bytes, cancellationToken);
+
     internal void Write(ReadOnlySpan<byte> data) => _sink.WriteBody(data);
 
     /// <summary>The body is still being written (not finished, not replaced by a later response's).</summary>

@@ -274,6 +274,41 @@ internal sealed class Http1Output : IResponseSink
         return true;
     }
 
+    /// <summary>
+    /// A body of declared length held in memory, on a plain socket: what is buffered (the head,
+    /// and answers of the batch before it) is sent, then the bytes themselves, in slices timed
+    /// like sendfile's, without copying them into the output's buffers first. False when the
+    /// body is framed or the connection is not a plain socket; the caller then copies.
+    /// </summary>
+    public async ValueTask<bool> TrySendBytesAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        if (!_canSendFile || _framing != BodyFraming.Length) return false;
+        if (_raw.Count + bytes.Length > _raw.Limit)
+            throw new InvalidOperationException($"The response body is longer than its declared length of {_raw.Limit} bytes.");
+        await FlushAsync(cancellationToken);
+        while (!bytes.IsEmpty)
+        {
+            var slice = bytes[..Math.Min(bytes.Length, SendFileSizes.SliceLength)];
+            _deadlines.WriteStarted();
+            var sent = 0;
+            try
+            {
+                sent = await _socket.SendAsync(slice, SocketFlags.None, cancellationToken); // all of it, on a stream socket
+            }
+            catch (SocketException e)
+            {
+                throw new IOException($"send failed: {e.SocketErrorCode}", e); // as the pipe's NetworkStream reports it
+            }
+            finally
+            {
+                _deadlines.WriteEnded(sent);
+                _raw.AddSent(sent);
+            }
+            bytes = bytes[sent..];
+        }
+        return true;
+    }
+
     /// <summary>Writes out whatever is still buffered (bytes a take-over left behind), timed like any write, and ends the output.</summary>
     public async ValueTask CompleteAsync()
     {
