@@ -17,10 +17,10 @@ OUT=${OUT:-bench/results.md}
 DURATION=${DURATION:-6}
 CONNS=${CONNS:-64}
 IDLE=${IDLE:-10000}
-ALL_TESTS="plaintext plaintext-accesslog pipelined browser browser-pipelined conn-per-request static-1k static-1k-browser static-mix static-10m ws-echo ws-idle-mem http-idle-mem tls-plaintext tls-static-1k tls-static-10m tls-ws-echo tls-handshakes startup startup-aot"
+ALL_TESTS="plaintext plaintext-accesslog pipelined browser browser-pipelined conn-per-request static-1k static-1k-browser static-1k-reload static-mix static-10m ws-echo ws-idle-mem http-idle-mem tls-plaintext tls-static-1k tls-static-10m tls-ws-echo tls-handshakes startup startup-aot"
 TESTS=${TESTS:-$ALL_TESTS}
 PROFILES=${PROFILES:-t2c64 t1c32}
-WRK_TESTS=" plaintext plaintext-accesslog pipelined browser browser-pipelined conn-per-request static-1k static-1k-browser static-mix static-10m tls-plaintext tls-static-1k tls-static-10m tls-handshakes "
+WRK_TESTS=" plaintext plaintext-accesslog pipelined browser browser-pipelined conn-per-request static-1k static-1k-browser static-1k-reload static-mix static-10m tls-plaintext tls-static-1k tls-static-10m tls-handshakes "
 # Each wrk test once per profile: the first profile keeps the plain name.
 expanded=""
 for test in $TESTS; do
@@ -140,6 +140,10 @@ idle_mem() { # client command… → KiB of server RSS per connection the client
   fi
 }
 
+validator() { # url field → that response field's value (the server's ETag or Last-Modified)
+  curl -sI "$1" | tr -d '\r' | awk -v f="$2" 'tolower($1) == f ":" { sub(/^[^:]*: */, ""); print; exit }'
+}
+
 measure() { # test[@profile] server → prints one number
   local port; port=$(port_of "$2")
   local tls; tls=$(tls_port_of "$2")
@@ -163,6 +167,9 @@ measure() { # test[@profile] server → prints one number
     plaintext|plaintext-accesslog) wrk_rps "http://127.0.0.1:$port/plaintext" ;;
     static-1k) wrk_rps "http://127.0.0.1:$port/1k.txt" ;;
     static-1k-browser) PIPE=1 wrk_rps "http://127.0.0.1:$port/1k.txt" -s bench/browser.lua ;;
+    static-1k-reload) # a browser's reload: its fields and the server's own validators, answered 304
+      PIPE=1 IF_NONE_MATCH=$(validator "http://127.0.0.1:$port/1k.txt" etag) IF_MODIFIED_SINCE=$(validator "http://127.0.0.1:$port/1k.txt" last-modified) \
+        wrk_rps "http://127.0.0.1:$port/1k.txt" -s bench/browser.lua ;;
     static-10m) wrk_rps "http://127.0.0.1:$port/10m.bin" ;;
     ws-echo)
       $WSLOAD echo "ws://127.0.0.1:$port/ws" 16 128 2 >/dev/null 2>&1 || true
@@ -172,7 +179,7 @@ measure() { # test[@profile] server → prints one number
   esac
 }
 
-servers_for() { case ${1%@*} in static-1k|static-1k-browser|static-mix|static-10m) echo "zones kestrel nginx";; *) echo "zones kestrel";; esac; }
+servers_for() { case ${1%@*} in static-1k|static-1k-browser|static-1k-reload|static-mix|static-10m) echo "zones kestrel nginx";; *) echo "zones kestrel";; esac; }
 
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round of $ROUNDS"

@@ -142,7 +142,7 @@ def report(results_file, out_md, machine):
              "ws-idle-mem": "KiB/conn", "http-idle-mem": "KiB/conn", "startup": "ms", "startup-aot": "ms",
              "tls-plaintext": "req/s", "tls-static-1k": "req/s", "tls-static-10m": "req/s", "tls-ws-echo": "msg/s",
              "tls-handshakes": "handshakes/s", "pipelined": "req/s", "plaintext-accesslog": "req/s", "conn-per-request": "req/s", "static-mix": "req/s",
-             "browser": "req/s", "browser-pipelined": "req/s", "static-1k-browser": "req/s"}
+             "browser": "req/s", "browser-pipelined": "req/s", "static-1k-browser": "req/s", "static-1k-reload": "req/s"}
     better_low = {"ws-idle-mem", "http-idle-mem", "startup", "startup-aot"}
     rows = []
     header = "| test | unit | Zones | Kestrel | nginx | Zones / Kestrel | Zones / nginx | runs |"
