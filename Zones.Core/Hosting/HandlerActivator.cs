@@ -18,8 +18,8 @@ internal static class HandlerActivator
     public static T Create<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(IServiceProvider services, params object[] candidates)
         where T : class
     {
-        var constructors = typeof(T).GetConstructors();
-        Array.Sort(constructors, (a, b) => b.GetParameters().Length.CompareTo(a.GetParameters().Length));
+        // Longest first; of equal length, the first declared (a stable order).
+        var constructors = typeof(T).GetConstructors().OrderByDescending(c => c.GetParameters().Length);
         ParameterInfo? missing = null;
         foreach (var constructor in constructors)
         {

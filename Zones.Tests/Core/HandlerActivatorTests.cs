@@ -77,6 +77,19 @@ public sealed class HandlerActivatorTests
         Assert.Equal("zone", HandlerActivator.Create<TwoConstructors>(Services(withClock: false), Zone).Chosen);
     }
 
+    private sealed class EqualLengths
+    {
+        public EqualLengths(ZoneInfo zone) => Chosen = "zone";
+
+        public EqualLengths(Options options) => Chosen = "options";
+
+        public string Chosen { get; }
+    }
+
+    [Fact]
+    public void Of_constructors_of_equal_length_that_can_both_be_given_the_first_declared_wins()
+        => Assert.Equal("zone", HandlerActivator.Create<EqualLengths>(Services(), new Options(), Zone).Chosen);
+
     private sealed class NeedsClock(Clock clock)
     {
         public Clock Clock { get; } = clock;
