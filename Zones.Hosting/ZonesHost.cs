@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Zones.Handlers;
 using Zones.Server;
-using Zones.Tls;
 using Zones.Handlers.Feeds;
 
 namespace Zones.Hosting;
@@ -82,9 +81,7 @@ public static class ZonesHost
         builder.Services.PostConfigure<ServerOptions>(options =>
         {
             // ASP.NET Core's convention: --urls "http://127.0.0.1:8080;http://[::1]:8080".
-            var urls = builder.Configuration["urls"];
-            if (!string.IsNullOrWhiteSpace(urls))
-                options.Urls = [.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+            if (ServerOptions.UrlList(builder.Configuration["urls"]) is { } urls) options.Urls = [.. urls];
             if (options.Urls.Count == 0) options.Urls = ["http://127.0.0.1:8080"];
         });
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>

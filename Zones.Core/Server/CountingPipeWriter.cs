@@ -20,10 +20,16 @@ internal sealed class CountingPipeWriter(PipeWriter inner, Http1Output output) :
         Count = 0;
     }
 
-    public override void Advance(int bytes)
+    /// <summary>Throws when <paramref name="bytes"/> more would take the body past its declared length.</summary>
+    public void EnsureRoomFor(long bytes)
     {
         if (Count + bytes > Limit)
             throw new InvalidOperationException($"The response body is longer than its declared length of {Limit} bytes.");
+    }
+
+    public override void Advance(int bytes)
+    {
+        EnsureRoomFor(bytes);
         Count += bytes;
         inner.Advance(bytes);
     }

@@ -245,8 +245,7 @@ internal sealed class Http1Output : IResponseSink
     {
         // SendPacketsAsync takes only handles opened for asynchronous I/O (FileOptions.Asynchronous).
         if (!_canSendFile || _framing != BodyFraming.Length || !file.IsAsync) return false;
-        if (_raw.Count + length > _raw.Limit)
-            throw new InvalidOperationException($"The response body is longer than its declared length of {_raw.Limit} bytes.");
+        _raw.EnsureRoomFor(length);
         await FlushAsync(cancellationToken);
         while (length > 0)
         {
@@ -283,8 +282,7 @@ internal sealed class Http1Output : IResponseSink
     public async ValueTask<bool> TrySendBytesAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         if (!_canSendFile || _framing != BodyFraming.Length) return false;
-        if (_raw.Count + bytes.Length > _raw.Limit)
-            throw new InvalidOperationException($"The response body is longer than its declared length of {_raw.Limit} bytes.");
+        _raw.EnsureRoomFor(bytes.Length);
         await FlushAsync(cancellationToken);
         while (!bytes.IsEmpty)
         {

@@ -11,6 +11,13 @@ public sealed class ServerOptions
     /// <summary>More listeners, each with TLS settings of its own (mutual TLS, HSTS) over those of <see cref="Tls"/>.</summary>
     public List<EndpointOptions> Endpoints { get; set; } = [];
 
+    /// <summary>
+    /// A URL list as ASP.NET Core's --urls gives it, "http://127.0.0.1:8080;http://[::1]:8080";
+    /// null when it holds none, and <see cref="Urls"/> stands.
+    /// </summary>
+    internal static string[]? UrlList(string? list) =>
+        string.IsNullOrWhiteSpace(list) ? null : list.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>The certificates and TLS defaults of every https:// listener.</summary>
     public TlsOptions Tls { get; set; } = new();
 

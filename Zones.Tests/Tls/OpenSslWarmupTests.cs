@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Zones.Tests.Infrastructure;
-using Zones.Tls;
+using Zones.Server;
 
 namespace Zones.Tests.Tls;
 

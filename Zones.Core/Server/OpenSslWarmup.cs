@@ -2,14 +2,14 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 
-namespace Zones.Tls;
+namespace Zones.Server;
 
 /// <summary>
 /// OpenSSL's one-time set-up, begun on a thread of its own while the host is built. The first
 /// certificate load otherwise pays it on the start's path: loading libssl and libcrypto, their
-/// providers and algorithm tables — most of what an https listener adds to a native start
-/// (bench/startup.sh; by hand, http + https 16.2 → 14.4 ms). Only when a listener is https: a
-/// plain-http server never loads OpenSSL.
+/// providers and algorithm tables — most of what an https listener added to a native start
+/// (bench/startup.sh; by hand, http + https 16.6–16.7 → 15.2–16.4 ms). Only when a listener is
+/// https: a plain-http server never loads OpenSSL.
 /// </summary>
 internal static class OpenSslWarmup
 {
@@ -17,7 +17,7 @@ internal static class OpenSslWarmup
     public static void StartIfWanted(IConfiguration configuration)
     {
         if (!IsWanted(configuration)) return;
-        // A thread, not the pool: the pool's first worker would start too late to help.
+        // A thread of its own, started at once: an earlier trial on the thread pool gained nothing.
         new Thread(Run) { IsBackground = true, Name = "Zones TLS warm-up" }.Start();
     }
 
@@ -27,9 +27,8 @@ internal static class OpenSslWarmup
     /// </summary>
     public static bool IsWanted(IConfiguration configuration)
     {
-        var urls = configuration["urls"] is { } list && !string.IsNullOrWhiteSpace(list)
-            ? list.Split(';', StringSplitOptions.TrimEntries)
-            : configuration.GetSection("Server:Urls").GetChildren().Select(c => c.Value);
+        var urls = ServerOptions.UrlList(configuration["urls"])
+            ?? configuration.GetSection("Server:Urls").GetChildren().Select(c => c.Value);
         var endpoints = configuration.GetSection("Server:Endpoints").GetChildren().Select(e => e["Url"]);
         return urls.Concat(endpoints).Any(IsHttps);
     }
