@@ -1,12 +1,14 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Zones.Hosting;
 
 /// <summary>
 /// Builds a handler with DI, as ActivatorUtilities.CreateInstance would: the public constructor
 /// with the most parameters that can all be given, each parameter receiving the zone's options or
-/// <see cref="ZoneInfo"/> when its type fits, else a service, else its default value.
+/// <see cref="ZoneInfo"/> when its type fits, else a service, else its default value. A
+/// constructor marked [ActivatorUtilitiesConstructor] is the only one tried, as there.
 /// </summary>
 /// <remarks>
 /// Not ActivatorUtilities itself: its static constructor asks a delegate for its method, which in
@@ -18,8 +20,12 @@ internal static class HandlerActivator
     public static T Create<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(IServiceProvider services, params object[] candidates)
         where T : class
     {
-        // Longest first; of equal length, the first declared (a stable order).
-        var constructors = typeof(T).GetConstructors().OrderByDescending(c => c.GetParameters().Length);
+        var all = typeof(T).GetConstructors();
+        var marked = Array.FindAll(all, c => c.IsDefined(typeof(ActivatorUtilitiesConstructorAttribute), inherit: false));
+        if (marked.Length > 1)
+            throw new InvalidOperationException($"{typeof(T).FullName} marks {marked.Length} constructors with [ActivatorUtilitiesConstructor]; mark one.");
+        // The marked one alone, or the longest first; of equal length, the first declared (a stable order).
+        IEnumerable<ConstructorInfo> constructors = marked.Length == 1 ? marked : all.OrderByDescending(c => c.GetParameters().Length);
         ParameterInfo? missing = null;
         foreach (var constructor in constructors)
         {

@@ -115,4 +115,50 @@ public sealed class HandlerActivatorTests
         var e = Assert.Throws<ArgumentException>(() => HandlerActivator.Create<Refuses>(Services(), Zone));
         Assert.Equal("zone 2 is not for me", e.Message);
     }
+
+    private sealed class Marked
+    {
+        public Marked(ZoneInfo zone, Clock clock) => Chosen = "zone and clock";
+
+        [ActivatorUtilitiesConstructor]
+        public Marked(ZoneInfo zone) => Chosen = "zone";
+
+        public string Chosen { get; }
+    }
+
+    [Fact]
+    public void A_constructor_marked_ActivatorUtilitiesConstructor_wins_over_a_longer_one() =>
+        Assert.Equal("zone", HandlerActivator.Create<Marked>(Services(), Zone).Chosen);
+
+    private sealed class MarkedNeedsClock
+    {
+        [ActivatorUtilitiesConstructor]
+        public MarkedNeedsClock(ZoneInfo zone, Clock clock) { }
+
+        public MarkedNeedsClock(ZoneInfo zone) { }
+    }
+
+    [Fact]
+    public void A_marked_constructor_that_cannot_be_given_is_an_error_not_a_fall_back_to_another()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => HandlerActivator.Create<MarkedNeedsClock>(Services(withClock: false), Zone));
+        Assert.Contains("\"clock\"", e.Message);
+    }
+
+    private sealed class MarkedTwice
+    {
+        [ActivatorUtilitiesConstructor]
+        public MarkedTwice(ZoneInfo zone) { }
+
+        [ActivatorUtilitiesConstructor]
+        public MarkedTwice(Options options) { }
+    }
+
+    [Fact]
+    public void Two_marked_constructors_are_an_error_that_says_to_mark_one()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => HandlerActivator.Create<MarkedTwice>(Services(), new Options(), Zone));
+        Assert.Contains("mark one", e.Message);
+        Assert.Contains(typeof(MarkedTwice).FullName!, e.Message);
+    }
 }
