@@ -21,7 +21,8 @@ internal static class HandlerActivator
         where T : class
     {
         var all = typeof(T).GetConstructors();
-        var marked = Array.FindAll(all, c => c.IsDefined(typeof(ActivatorUtilitiesConstructorAttribute), inherit: false));
+        // Asked only when there is a choice: a lone constructor is tried either way, and most handlers have one.
+        var marked = all.Length < 2 ? [] : Array.FindAll(all, c => c.IsDefined(typeof(ActivatorUtilitiesConstructorAttribute), inherit: false));
         if (marked.Length > 1)
             throw new InvalidOperationException($"{typeof(T).FullName} marks {marked.Length} constructors with [ActivatorUtilitiesConstructor]; mark one.");
         // The marked one alone, or the longest first; of equal length, the first declared (a stable order).
