@@ -56,9 +56,9 @@ internal sealed class HttpConnection : IZoneConnection
         _body = new RequestBodyReader(new BodyInput(_input, server.Options.Limits, _output, _deadlines, Lifetime));
         _batch = new PipelinedBatch(_input, _output, Lifetime);
         _reuse = new RequestReuse(server.Services, Lifetime.Aborted, server.StoppingToken, this);
-        _heads = new RequestHeadReader(_input, _batch, _reuse, server.Options.Limits, _deadlines, Lifetime, server.Logger, id, RemoteEndPoint, tls is null ? socket : null);
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
         LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
+        _heads = new RequestHeadReader(_input, _batch, _reuse, server.Options.Limits, _deadlines, Lifetime, server.Logger, id, RemoteEndPoint, tls is null ? socket : null);
     }
 
     public long Id { get; }

@@ -12,7 +12,9 @@ internal sealed class Listener(Socket socket, TlsListener? tls) : IDisposable
     /// <summary>Null for plain HTTP.</summary>
     public TlsListener? Tls { get; } = tls;
 
-    public IPEndPoint EndPoint => (IPEndPoint)Socket.LocalEndPoint!;
+    // Read once while the socket is open: the accept loop's log line and ZoneServer.Urls still
+    // need them after the stop has closed it.
+    public IPEndPoint EndPoint { get; } = (IPEndPoint)socket.LocalEndPoint!;
 
     public string Url => ListenAddress.Format(EndPoint, Tls is not null);
 

@@ -206,7 +206,9 @@ public sealed class ZoneServer : IAsyncDisposable
                 Metrics.ConnectionOpened();
                 ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.RunAsync(), connection, preferLocal: false);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            // Stopping: the listener's close can fail an accept already under way with a socket
+            // error (operation aborted) rather than the cancellation; either way the loop is done.
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || _stopping.IsCancellationRequested)
             {
                 break;
             }

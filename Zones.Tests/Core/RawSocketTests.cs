@@ -28,6 +28,21 @@ public sealed class RawSocketTests
     }
 
     [Fact]
+    public async Task A_client_that_closes_inside_its_request_line_gets_no_answer_and_a_debug_line_naming_it()
+    {
+        await using var server = await TestServer.StartAsync(PathEcho());
+        await using var conn = await server.ConnectAsync();
+        var client = conn.Socket.LocalEndPoint!.ToString()!;
+        await conn.SendAsync("GET /unfinish");
+        conn.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        Assert.True(await conn.WaitForCloseAsync());
+        Assert.Empty(conn.Unread); // nothing to answer: not even a request line came
+        var line = await server.Logs.WaitForAsync(e => e.Message.Contains("closed before sending a whole request line", StringComparison.Ordinal));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, line.Level); // the client's doing, not the server's
+        Assert.Contains($"from {client} ", line.Message);
+    }
+
+    [Fact]
     public async Task Pipelined_requests_with_bodies_stay_framed()
     {
         await using var server = await TestServer.StartAsync(BodyEcho(), PathEcho());

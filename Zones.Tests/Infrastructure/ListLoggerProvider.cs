@@ -16,10 +16,13 @@ public sealed class ListLoggerProvider : ILoggerProvider
     public async Task<LogEntry> WaitForAsync(Func<LogEntry, bool> match, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (DateTime.UtcNow < deadline)
+        while (true)
         {
+            // Looked at once more after the deadline: a stalled machine may wake this loop late,
+            // after the entry came, and that is not the entry's absence.
             var found = Entries.FirstOrDefault(match);
             if (found is not null) return found;
+            if (DateTime.UtcNow >= deadline) break;
             await Task.Delay(20);
         }
         throw new TimeoutException("No matching log entry. Entries:\n" + string.Join("\n", Entries.Select(e => e.ToString())));
