@@ -40,7 +40,7 @@ public sealed class SigtermUnderLoadTests : IDisposable
         using var process = Process.Start(start)!;
         try
         {
-            var url = await TestHost.ReadListeningUrlAsync(process);
+            var (url, stdout) = await TestHost.ReadListeningUrlAndOutputAsync(process);
             var stderr = process.StandardError.ReadToEndAsync();
 
             var sockets = new List<ClientWebSocket>();
@@ -107,6 +107,12 @@ public sealed class SigtermUnderLoadTests : IDisposable
                 Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, status); // 1001 going away
             }
             Assert.DoesNotContain("Unhandled", await stderr);
+            // The stop itself went cleanly: it asked the connections to finish, and nothing on the
+            // way (an accept cut by the listener's close, a download cut by the signal) was an error.
+            var logged = await stdout + await stderr;
+            Assert.Contains("Stopping:", logged);
+            Assert.DoesNotContain("fail:", logged);
+            Assert.DoesNotContain("crit:", logged);
         }
         finally
         {

@@ -39,7 +39,20 @@ public static partial class TestHost
     public static async Task<string> ReadListeningUrlAsync(System.Diagnostics.Process process) => (await ReadListeningUrlsAsync(process, 1))[0];
 
     /// <summary>The URLs of the first <paramref name="count"/> "Now listening on:" lines, in order.</summary>
-    public static async Task<IReadOnlyList<string>> ReadListeningUrlsAsync(System.Diagnostics.Process process, int count)
+    public static async Task<IReadOnlyList<string>> ReadListeningUrlsAsync(System.Diagnostics.Process process, int count) =>
+        (await ReadListeningUrlsAndOutputAsync(process, count)).Urls;
+
+    /// <summary>
+    /// The URL of the "Now listening on:" line, and the rest of standard output, which completes
+    /// when the process closes it: for tests that check what the program logged after its start.
+    /// </summary>
+    public static async Task<(string Url, Task<string> Output)> ReadListeningUrlAndOutputAsync(System.Diagnostics.Process process)
+    {
+        var (urls, rest) = await ReadListeningUrlsAndOutputAsync(process, 1);
+        return (urls[0], rest);
+    }
+
+    private static async Task<(IReadOnlyList<string> Urls, Task<string> Output)> ReadListeningUrlsAndOutputAsync(System.Diagnostics.Process process, int count)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var urls = new List<string>();
@@ -47,11 +60,7 @@ public static partial class TestHost
         {
             var match = ListeningLine().Match(line);
             if (match.Success) urls.Add(match.Groups[1].Value);
-            if (urls.Count == count)
-            {
-                _ = process.StandardOutput.ReadToEndAsync();
-                return urls;
-            }
+            if (urls.Count == count) return (urls, process.StandardOutput.ReadToEndAsync());
         }
         var why = process.StartInfo.RedirectStandardError ? await process.StandardError.ReadToEndAsync() : "";
         throw new InvalidOperationException("The host exited without listening. " + why);
