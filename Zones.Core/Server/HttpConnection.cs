@@ -191,6 +191,14 @@ internal sealed class HttpConnection : IZoneConnection
             response = ZoneResponse.ForStatus(e.Status, e.Reason);
             mustClose = true;
         }
+        catch (Exception e) when (OutOfDescriptors.Is(e))
+        {
+            // Overloaded for a moment, not broken: the client is told to come back, and the
+            // connection closes to give its descriptor back.
+            if (_server.DescriptorWarnings.ShouldLog(out var unlogged)) Log.OutOfDescriptors(_server.Logger, request.ToString(), e.Message, unlogged);
+            response = ZoneResponse.ForStatus(503, "out of file descriptors").WithHeader(HeaderNames.RetryAfter, "1");
+            mustClose = true;
+        }
         catch (Exception e) when (!ConnectionLoss.Is(e) || !Lifetime.IsAborted)
         {
             Log.HandlerFailed(_server.Logger, request.ToString(), RemoteEndPoint, e);

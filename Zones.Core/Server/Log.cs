@@ -33,8 +33,13 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Warning, "Shutdown timeout: cutting {Count} connection(s) still open")]
     public static partial void ShutdownTimedOut(ILogger logger, int count);
 
-    [LoggerMessage(10, LogLevel.Error, "Accept failed on {Url}")]
-    public static partial void AcceptFailed(ILogger logger, string url, Exception exception);
+    // A warning, at most once a minute: it is often a flood of clients and the server recovers by
+    // itself, but it turns connections away meanwhile and the operator has a limit to raise.
+    [LoggerMessage(10, LogLevel.Warning, "Accept failed on {Url}: {Reason} ({Error}); {Unlogged} more since the last such line. Out of file descriptors? Raise the limit (ulimit -n; LimitNOFILE= in a systemd unit) or set Server:Limits:MaxConnections below it. Retrying, from every 5 ms up to every second; logged at most once a minute.")]
+    public static partial void AcceptFailed(ILogger logger, string url, string reason, System.Net.Sockets.SocketError error, int unlogged);
+
+    [LoggerMessage(19, LogLevel.Warning, "Out of file descriptors: \"{RequestLine}\" was answered 503 ({Reason}); {Unlogged} more since the last such line. Raise the limit (ulimit -n; LimitNOFILE= in a systemd unit) or set Server:Limits:MaxConnections below it. Logged at most once a minute.")]
+    public static partial void OutOfDescriptors(ILogger logger, string requestLine, string reason, int unlogged);
 
     [LoggerMessage(12, LogLevel.Warning, "Refused a connection from {Remote}: MaxConnections reached")]
     public static partial void ConnectionRefused(ILogger logger, EndPoint? remote);

@@ -114,6 +114,9 @@ public sealed class ZoneServer : IAsyncDisposable
 
     internal CancellationToken StoppingToken => _stopping.Token;
 
+    /// <summary>For handlers' failures for want of file descriptors: one warning a minute for the whole server.</summary>
+    internal LogThrottle DescriptorWarnings { get; } = new();
+
     private AccessLogWriter OpenAccessLog(string path)
     {
         try
@@ -189,11 +192,13 @@ public sealed class ZoneServer : IAsyncDisposable
     private async Task AcceptLoopAsync(Listener listener)
     {
         await Task.Yield();
+        var failures = new AcceptFailures();
         while (!_stopping.IsCancellationRequested)
         {
             try
             {
                 var socket = await listener.Socket.AcceptAsync(_stopping.Token);
+                failures.Succeeded();
                 socket.NoDelay = true;
                 if (listener.Tls is not null && _certificatesPreparing == 0) PrepareCertificates();
                 if (Options.Limits.MaxConnections is { } max && _connections.Count >= max)
@@ -212,11 +217,17 @@ public sealed class ZoneServer : IAsyncDisposable
             {
                 break;
             }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionAborted or SocketError.ConnectionReset)
+            {
+                // The client gave up before its accept: its doing, and the next accept is fine.
+                continue;
+            }
             catch (SocketException e)
             {
-                // Out of descriptors, a connection reset before accept…: log and keep serving.
-                Log.AcceptFailed(Logger, listener.Url, e);
-                await Task.Delay(10);
+                // Out of descriptors, or of memory for sockets: wait, and keep serving.
+                if (failures.Failed(out var wait, out var unlogged)) Log.AcceptFailed(Logger, listener.Url, e.Message, e.SocketErrorCode, unlogged);
+                try { await Task.Delay(wait, _stopping.Token); }
+                catch (OperationCanceledException) { break; }
             }
         }
     }
