@@ -41,8 +41,8 @@ internal static partial class Log
     [LoggerMessage(19, LogLevel.Warning, "Out of file descriptors: \"{RequestLine}\" was answered 503 ({Reason}); {Unlogged} more since the last such line. Raise the limit (ulimit -n; LimitNOFILE= in a systemd unit) or set Server:Limits:MaxConnections below it. Logged at most once a minute.")]
     public static partial void OutOfDescriptors(ILogger logger, string requestLine, string reason, int unlogged);
 
-    [LoggerMessage(12, LogLevel.Warning, "Refused a connection from {Remote}: MaxConnections reached")]
-    public static partial void ConnectionRefused(ILogger logger, EndPoint? remote);
+    [LoggerMessage(12, LogLevel.Warning, "Refused a connection from {Remote}: MaxConnections reached; {Unlogged} more since the last such line (logged at most once a minute; zones.connections.rejected counts them all)")]
+    public static partial void ConnectionRefused(ILogger logger, EndPoint? remote, int unlogged);
 
     [LoggerMessage(11, LogLevel.Information, "{Remote} {User} \"{RequestLine}\" {Status} {Bytes} {Milliseconds:0.0}ms")]
     public static partial void Access(ILogger logger, string remote, string user, string requestLine, int status, long bytes, double milliseconds);

@@ -237,6 +237,9 @@ public sealed class ZoneServer : IAsyncDisposable
     private const int MaxRefusalsInFlight = 128;
     private int _refusalsInFlight;
 
+    // A flood over the limit is a warning a minute, not a line per connection.
+    private readonly LogThrottle _refusalWarnings = new();
+
     // What a refused client still sends is read only to be dropped; all refusals share it.
     private static readonly byte[] Discard = new byte[1024];
 
@@ -248,7 +251,7 @@ public sealed class ZoneServer : IAsyncDisposable
     private void Refuse(Socket socket, bool tls)
     {
         Metrics.ConnectionRejected();
-        Log.ConnectionRefused(Logger, socket.RemoteEndPoint);
+        if (_refusalWarnings.ShouldLog(out var unlogged)) Log.ConnectionRefused(Logger, socket.RemoteEndPoint, unlogged);
         if (tls || Interlocked.Increment(ref _refusalsInFlight) > MaxRefusalsInFlight)
         {
             if (!tls) Interlocked.Decrement(ref _refusalsInFlight);

@@ -29,6 +29,16 @@ public sealed class LimitsAndMetricsTests
         Assert.Equal("503 Service Unavailable\ntoo many connections\n", refused.BodyText);
         Assert.True(await excess.WaitForCloseAsync());
 
+        // A flood over the limit: each refused, one warning for all of them.
+        for (var i = 0; i < 20; i++)
+        {
+            await using var more = await server.ConnectAsync();
+            Assert.Equal(503, (await more.ReadResponseAsync()).Status);
+        }
+        var warning = Assert.Single(server.Logs.Entries, e => e.Message.StartsWith("Refused a connection", StringComparison.Ordinal));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains("MaxConnections reached", warning.Message);
+
         release.SetResult();
         Assert.Equal("held", (await a.ReadResponseAsync()).BodyText);
         Assert.Equal("held", (await b.ReadResponseAsync()).BodyText);
