@@ -41,8 +41,11 @@ internal static partial class Log
     [LoggerMessage(19, LogLevel.Warning, "Out of file descriptors: \"{RequestLine}\" was answered 503 ({Reason}); {Unlogged} more since the last such line. Raise the limit (ulimit -n; LimitNOFILE= in a systemd unit) or set Server:Limits:MaxConnections below it. Logged at most once a minute.")]
     public static partial void OutOfDescriptors(ILogger logger, string requestLine, string reason, int unlogged);
 
-    [LoggerMessage(12, LogLevel.Warning, "Refused a connection from {Remote}: MaxConnections reached; {Unlogged} more since the last such line (logged at most once a minute; zones.connections.rejected counts them all)")]
-    public static partial void ConnectionRefused(ILogger logger, EndPoint? remote, int unlogged);
+    [LoggerMessage(12, LogLevel.Warning, "Refused a connection from {Remote}: {Limit} connections open, the limit ({Why}); {Unlogged} more since the last such line (logged at most once a minute; zones.connections.rejected counts them all)")]
+    public static partial void ConnectionRefused(ILogger logger, EndPoint? remote, int limit, string why, int unlogged);
+
+    [LoggerMessage(22, LogLevel.Warning, "Server:Limits:MaxConnections {Max} is more than the {Descriptors} file descriptors this process may open leave room for (about {Room} connections): past that, accepts and file opens fail until connections close. Raise the limit (ulimit -n; LimitNOFILE= in a systemd unit) or lower MaxConnections.")]
+    public static partial void MaxConnectionsOverDescriptors(ILogger logger, int max, long descriptors, int room);
 
     [LoggerMessage(11, LogLevel.Information, "{Remote} {User} \"{RequestLine}\" {Status} {Bytes} {Milliseconds:0.0}ms")]
     public static partial void Access(ILogger logger, string remote, string user, string requestLine, int status, long bytes, double milliseconds);

@@ -31,7 +31,7 @@ public sealed class ServerLimits : HttpLimits
     /// </summary>
     public long MaxDrainSize { get; set; } = 1024 * 1024;
 
-    /// <summary>Most connections open at once (take-overs included); a connection over the limit is answered 503 and closed. Null means no limit.</summary>
+    /// <summary>Most connections open at once (take-overs included); a connection over the limit is answered 503 and closed. Null means what the file descriptors leave room for (ZoneServer.ConnectionLimit).</summary>
     public int? MaxConnections { get; set; }
 
     /// <inheritdoc/>
@@ -42,6 +42,6 @@ public sealed class ServerLimits : HttpLimits
         if (KeepAliveTimeout <= TimeSpan.Zero) yield return "Limits:KeepAliveTimeout must be positive, e.g. \"00:02:10\"";
         if (MinResponseDataRate < 0) yield return "Limits:MinResponseDataRate must not be negative (0 turns it off)";
         if (MaxDrainSize < 0) yield return "Limits:MaxDrainSize must not be negative";
-        if (MaxConnections < 1) yield return "Limits:MaxConnections must be at least 1 (leave it out for no limit)";
+        if (MaxConnections < 1) yield return "Limits:MaxConnections must be at least 1 (leave it out for the limit the file descriptors leave room for)";
     }
 }

@@ -114,6 +114,12 @@ public sealed class ZoneServer : IAsyncDisposable
 
     internal CancellationToken StoppingToken => _stopping.Token;
 
+    /// <summary>
+    /// Most connections open at once, from the start on: MaxConnections when set, else what the
+    /// process's file-descriptor limit leaves room for (<see cref="DescriptorLimit"/>); null for none.
+    /// </summary>
+    public int? ConnectionLimit { get; private set; }
+
     /// <summary>For handlers' failures for want of file descriptors: one warning a minute for the whole server.</summary>
     internal LogThrottle DescriptorWarnings { get; } = new();
 
@@ -154,12 +160,18 @@ public sealed class ZoneServer : IAsyncDisposable
             throw;
         }
 
+        var descriptors = DescriptorLimit.OfThisProcess();
+        ConnectionLimit = Options.Limits.MaxConnections ?? descriptors?.Connections;
+        _maxRefusalsInFlight = descriptors?.Refusals(MaxRefusalsInFlight) ?? MaxRefusalsInFlight;
         _heartbeat = new Timer(static s => ((ZoneServer)s!).OnHeartbeat(), this, 1000, 1000);
         foreach (var listener in _listeners)
         {
             Log.Listening(Logger, listener.Url);
             _acceptLoops.Add(AcceptLoopAsync(listener));
         }
+        // After the listening lines, which tools and tests read first.
+        if (Options.Limits.MaxConnections is { } max && max > descriptors?.Connections)
+            Log.MaxConnectionsOverDescriptors(Logger, max, descriptors.Limit, descriptors.Connections);
         if (_acme is not null)
         {
             _challengeZone = new AcmeChallengeZone(_acme.Challenges);
@@ -201,7 +213,7 @@ public sealed class ZoneServer : IAsyncDisposable
                 failures.Succeeded();
                 socket.NoDelay = true;
                 if (listener.Tls is not null && _certificatesPreparing == 0) PrepareCertificates();
-                if (Options.Limits.MaxConnections is { } max && _connections.Count >= max)
+                if (ConnectionLimit is { } max && _connections.Count >= max)
                 {
                     Refuse(socket, listener.Tls is not null);
                     continue;
@@ -235,6 +247,7 @@ public sealed class ZoneServer : IAsyncDisposable
     // Refusals in flight at once; past this a flood over the limit is closed without the 503,
     // so refusing costs bounded memory too.
     private const int MaxRefusalsInFlight = 128;
+    private int _maxRefusalsInFlight = MaxRefusalsInFlight; // fewer when the descriptors leave less room
     private int _refusalsInFlight;
 
     // A flood over the limit is a warning a minute, not a line per connection.
@@ -251,8 +264,12 @@ public sealed class ZoneServer : IAsyncDisposable
     private void Refuse(Socket socket, bool tls)
     {
         Metrics.ConnectionRejected();
-        if (_refusalWarnings.ShouldLog(out var unlogged)) Log.ConnectionRefused(Logger, socket.RemoteEndPoint, unlogged);
-        if (tls || Interlocked.Increment(ref _refusalsInFlight) > MaxRefusalsInFlight)
+        if (_refusalWarnings.ShouldLog(out var unlogged))
+        {
+            var why = Options.Limits.MaxConnections is null ? "the file-descriptor limit's share (MaxConnections is not set)" : "MaxConnections";
+            Log.ConnectionRefused(Logger, socket.RemoteEndPoint, ConnectionLimit ?? 0, why, unlogged);
+        }
+        if (tls || Interlocked.Increment(ref _refusalsInFlight) > _maxRefusalsInFlight)
         {
             if (!tls) Interlocked.Decrement(ref _refusalsInFlight);
             socket.Dispose();

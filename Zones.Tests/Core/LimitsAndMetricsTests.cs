@@ -37,11 +37,48 @@ public sealed class LimitsAndMetricsTests
         }
         var warning = Assert.Single(server.Logs.Entries, e => e.Message.StartsWith("Refused a connection", StringComparison.Ordinal));
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
-        Assert.Contains("MaxConnections reached", warning.Message);
+        Assert.Contains("2 connections open, the limit (MaxConnections)", warning.Message);
 
         release.SetResult();
         Assert.Equal("held", (await a.ReadResponseAsync()).BodyText);
         Assert.Equal("held", (await b.ReadResponseAsync()).BodyText);
+    }
+
+    [Fact]
+    public async Task Without_MaxConnections_the_descriptors_set_the_limit_and_a_MaxConnections_past_them_is_warned_of_at_start()
+    {
+        Requires.Linux("/proc/self/limits");
+        await using (var left = await TestServer.StartAsync(TestServer.Zone("/", _ => ZoneResult.Respond(ZoneResponse.Text("ok")))))
+        {
+            Assert.NotNull(left.Server.ConnectionLimit);
+            Assert.True(left.Server.ConnectionLimit < DescriptorLimit.Read("/proc/self/limits"));
+            Assert.DoesNotContain(left.Logs.Entries, e => e.Message.Contains("file descriptors", StringComparison.Ordinal));
+        }
+        await using var over = await TestServer.StartAsync([TestServer.Zone("/", _ => ZoneResult.Respond(ZoneResponse.Text("ok")))], o => o.Limits.MaxConnections = int.MaxValue);
+        Assert.Equal(int.MaxValue, over.Server.ConnectionLimit); // set is set: the warning says what it risks
+        var warning = Assert.Single(over.Logs.Entries, e => e.Message.Contains("file descriptors this process may open", StringComparison.Ordinal));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains($"MaxConnections {int.MaxValue} is more than", warning.Message);
+    }
+
+    [Fact]
+    public async Task A_handler_that_fails_for_want_of_a_descriptor_gets_503_with_retry_after_and_one_warning()
+    {
+        // What File.Open throws at EMFILE: an IOException with the raw errno (24) as its HResult.
+        await using var server = await TestServer.StartAsync(TestServer.Zone("/", _ => throw new IOException("Too many open files : '/srv/www/a.txt'", 24)));
+        for (var i = 0; i < 5; i++)
+        {
+            await using var conn = await server.ConnectAsync();
+            await conn.SendAsync("GET /a.txt HTTP/1.1\r\nHost: t\r\n\r\n");
+            var answer = await conn.ReadResponseAsync();
+            Assert.Equal(503, answer.Status);
+            Assert.Equal("1", answer.Headers["Retry-After"]);
+            Assert.Equal("close", answer.Headers["Connection"]); // its descriptor is given back
+            Assert.True(await conn.WaitForCloseAsync());
+        }
+        var warning = Assert.Single(server.Logs.Entries, e => e.Message.StartsWith("Out of file descriptors", StringComparison.Ordinal));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.DoesNotContain(server.Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
     }
 
     [Fact]

@@ -61,3 +61,38 @@ public sealed class OutOfDescriptorsTests
         Assert.False(OutOfDescriptors.Is(new InvalidOperationException("a bug")));
     }
 }
+
+/// <summary>The room a process's descriptors leave, and how it is read.</summary>
+public sealed class DescriptorLimitTests
+{
+    [Fact]
+    public void The_room_is_the_limit_less_what_is_open_and_64_three_quarters_for_connections_a_quarter_for_refusals()
+    {
+        var limit = new DescriptorLimit(Limit: 256, OpenAtStart: 130);
+        Assert.Equal(62, limit.Room);
+        Assert.Equal(46, limit.Connections);
+        Assert.Equal(15, limit.Refusals(atMost: 128));
+        Assert.Equal(128, new DescriptorLimit(1_048_576, 130).Refusals(atMost: 128));
+        Assert.Equal(1, new DescriptorLimit(100, 130).Connections); // already past it: still one, not none
+    }
+
+    [Fact]
+    public void The_soft_limit_is_read_from_a_limits_file_and_unlimited_is_none()
+    {
+        Requires.Linux("/proc/PID/limits");
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "Limit                     Soft Limit           Hard Limit           Units     \nMax processes             63704                63704                processes \nMax open files            1024                 524288               files     \n");
+            Assert.Equal(1024, DescriptorLimit.Read(file));
+            File.WriteAllText(file, "Max open files            unlimited            unlimited            files     \n");
+            Assert.Null(DescriptorLimit.Read(file));
+            Assert.Null(DescriptorLimit.Read(file + ".missing"));
+        }
+        finally { File.Delete(file); }
+        // This process's own, as the server reads it at its start.
+        var mine = DescriptorLimit.OfThisProcess();
+        Assert.NotNull(mine);
+        Assert.True(mine.OpenAtStart > 3 && mine.OpenAtStart < mine.Limit, $"{mine.OpenAtStart} open of {mine.Limit}");
+    }
+}
