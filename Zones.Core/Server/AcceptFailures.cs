@@ -5,8 +5,7 @@ namespace Zones.Server;
 /// closes, and then the backlog takes the freed descriptor at once. As Go's net/http does, the
 /// accept loop waits between consecutive failures from 5 ms, doubling up to a second; and the
 /// failures are logged at most once a minute. Retrying every 10 ms and logging each failure had
-/// written about 80 error lines a second, each with its stack trace, under a flood of
-/// connections past `ulimit -n`.
+/// written 160 error lines, each with its stack trace, in the 2 s a flood past `ulimit -n` was held.
 /// </summary>
 /// <param name="clock">Milliseconds, rising (Environment.TickCount64; tests pass their own).</param>
 internal sealed class AcceptFailures(Func<long>? clock = null)
